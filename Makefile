@@ -1,0 +1,51 @@
+# The two set-up commands: `make demo` and `make test`. Both install what they need first,
+# and skip what is already done on a second run.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PEOPLE ?= 600
+SEED ?= 1
+BENCH_PEOPLE ?= 50000
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint check serve worker beat bench clean-demo
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo --people $(PEOPLE) --seed $(SEED)
+	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(STAMP)
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cms.settings.production \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	DJANGO_ALLOWED_HOSTS=lms.force.example \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+# A Celery worker and exactly one beat against local Redis (production runs them as two services).
+worker: $(STAMP)
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} $(BIN)/celery -A cms worker --beat -l info
+
+bench: $(STAMP)
+	$(MANAGE) bench --people $(BENCH_PEOPLE)
+
+clean-demo:
+	rm -f var/db.sqlite3

@@ -1,0 +1,287 @@
+"""HR: people and organisation units, read by compliance administrators and loaded by the HR system."""
+
+import csv
+import io
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.exceptions import error_response
+from api.permissions import IsComplianceAdministrator, IsHRService
+from compliance.importing import ImportFileError, ImportReport
+from compliance.importing.csvfile import parse_mapping
+from compliance.importing.people import COLUMNS as PEOPLE_COLUMNS
+from compliance.importing.people import import_people
+from compliance.importing.units import import_units
+from compliance.models import OrgUnit, Person, PersonFunction
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent_code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrgUnit
+        fields = ["code", "name", "kind", "parent_code", "depth"]
+
+    def get_parent_code(self, unit) -> str | None:
+        return self.context.get("parent_codes", {}).get(unit.path[: -OrgUnit.steplen])
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    unit_code = serializers.CharField(source="unit.code")
+    line_manager_staff_number = serializers.CharField(source="line_manager.staff_number", allow_null=True, default=None)
+    functions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "staff_number",
+            "first_name",
+            "last_name",
+            "email",
+            "worker_type",
+            "rank_or_grade",
+            "leadership_level",
+            "leadership_level_overridden",
+            "unit_code",
+            "line_manager_staff_number",
+            "start_date",
+            "role_start_date",
+            "functions",
+            "is_active",
+            "end_date",
+        ]
+
+    def get_functions(self, person) -> list[str]:
+        return [link.function.code for link in person.person_functions.all()]
+
+
+class PersonFilter(django_filters.FilterSet):
+    unit = django_filters.CharFilter(field_name="unit__code", help_text="Unit code (exact)")
+    is_active = django_filters.BooleanFilter()
+    worker_type = django_filters.CharFilter()
+    leadership_level = django_filters.CharFilter()
+
+    class Meta:
+        model = Person
+        fields = ["unit", "is_active", "worker_type", "leadership_level"]
+
+
+def _people():
+    return (
+        Person.objects.select_related("unit", "line_manager")
+        .prefetch_related(Prefetch("person_functions", queryset=PersonFunction.objects.select_related("function")))
+        .order_by("staff_number")
+    )
+
+
+@extend_schema(tags=["hr"])
+class PersonListView(generics.ListAPIView):
+    """Everyone in the force, as loaded from HR (compliance administrators)."""
+
+    permission_classes = [IsComplianceAdministrator]
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        return _people()
+
+
+@extend_schema(tags=["hr"])
+class PersonDetailView(generics.RetrieveAPIView):
+    """One person by staff number (compliance administrators)."""
+
+    permission_classes = [IsComplianceAdministrator]
+    serializer_class = PersonSerializer
+    lookup_field = "staff_number"
+
+    def get_queryset(self):
+        return _people()
+
+
+@extend_schema(tags=["hr"])
+class UnitListView(generics.ListAPIView):
+    """The organisation tree in path order (compliance administrators)."""
+
+    permission_classes = [IsComplianceAdministrator]
+    serializer_class = UnitSerializer
+    queryset = OrgUnit.objects.order_by("path")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "parent_codes": dict(OrgUnit.objects.values_list("path", "code"))}
+
+
+ImportReportSerializer = inline_serializer(
+    name="ImportReport",
+    fields={
+        "kind": serializers.CharField(),
+        "rows": serializers.IntegerField(),
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "deactivated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+        "rejected": serializers.IntegerField(),
+        "dry_run": serializers.BooleanField(),
+        "applied": serializers.BooleanField(),
+        "message": serializers.CharField(),
+        "notes": serializers.ListField(child=serializers.CharField()),
+        "errors": serializers.ListField(
+            child=inline_serializer(
+                name="ImportRowError",
+                fields={
+                    "row": serializers.IntegerField(),
+                    "column": serializers.CharField(),
+                    "message": serializers.CharField(),
+                },
+            )
+        ),
+    },
+)
+
+IMPORT_PARAMETERS = [
+    OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Validate and report; write nothing."),
+    OpenApiParameter("skip_invalid", OpenApiTypes.BOOL, description="Apply the valid rows; report the rest."),
+]
+
+
+def _flag(request, name: str) -> bool:
+    value = request.query_params.get(name, request.data.get(name, "") if hasattr(request.data, "get") else "")
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+class _ImportView(APIView):
+    """Accepts a CSV upload (multipart field `file`, optional `mapping` JSON), a raw `text/csv`
+    body, or JSON `{"rows": [{column: value, ...}], "mapping": {...}}`."""
+
+    permission_classes = [IsHRService]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    columns: list[str] = []
+    source = "api"
+
+    def run(self, data: bytes | str, **kwargs) -> ImportReport:
+        raise NotImplementedError
+
+    def post(self, request):
+        try:
+            data, mapping = self._payload(request)
+            report = self.run(
+                data,
+                mapping=mapping,
+                dry_run=_flag(request, "dry_run"),
+                skip_invalid=_flag(request, "skip_invalid"),
+                actor=request.user,
+                source=self.source,
+            )
+        except ImportFileError as exc:
+            return error_response(status_code=400, code="invalid_file", message=f"{exc} Nothing was written.")
+        if report.errors and not report.applied and not report.dry_run:
+            return error_response(
+                status_code=400, code="invalid_rows", message=report.headline(), details=report.as_dict()
+            )
+        return Response(report.as_dict())
+
+    def _payload(self, request) -> tuple[bytes | str, dict]:
+        content_type = (request.content_type or "").split(";")[0].strip()
+        if content_type == "text/csv":
+            return request.body, parse_mapping(request.query_params.get("mapping", "{}"), name="mapping parameter")
+        if content_type == "application/json":
+            body = request.data
+            if not isinstance(body, dict) or not isinstance(body.get("rows"), list):
+                raise ImportFileError('The JSON body must be an object with a list of row objects under "rows".')
+            mapping = parse_mapping(body.get("mapping") or {}, name="mapping")
+            return self._rows_to_csv(body["rows"]), mapping
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ImportFileError("Send the CSV file in the multipart field 'file', as text/csv, or as JSON rows.")
+        mapping = request.data.get("mapping") or "{}"
+        return upload.read(), parse_mapping(mapping, name="mapping field")
+
+    def _rows_to_csv(self, rows: list) -> str:
+        if not all(isinstance(row, dict) for row in rows):
+            raise ImportFileError('Every entry of "rows" must be an object of column: value.')
+        headings = list(dict.fromkeys(key for row in rows for key in row))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(headings)
+        for row in rows:
+            writer.writerow(["" if row.get(h) is None else _cell(row.get(h)) for h in headings])
+        return out.getvalue()
+
+
+def _cell(value) -> str:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+@extend_schema(
+    tags=["hr"],
+    parameters=IMPORT_PARAMETERS,
+    request={
+        "multipart/form-data": inline_serializer(
+            name="PeopleImportUpload",
+            fields={"file": serializers.FileField(), "mapping": serializers.CharField(required=False)},
+        ),
+        "application/json": inline_serializer(
+            name="PeopleUpsert",
+            fields={
+                "rows": serializers.ListField(child=serializers.DictField()),
+                "mapping": serializers.DictField(required=False),
+            },
+        ),
+    },
+    responses={200: ImportReportSerializer, 400: OpenApiTypes.OBJECT},
+    examples=[
+        OpenApiExample(
+            "One joiner",
+            request_only=True,
+            media_type="application/json",
+            value={
+                "rows": [
+                    {
+                        "staff_number": "123456",
+                        "first_name": "Amira",
+                        "last_name": "Khan",
+                        "email": "amira.khan@force.example",
+                        "worker_type": "police_officer",
+                        "rank_or_grade": "Constable",
+                        "unit_code": "LPA-N-RT1",
+                        "line_manager_staff_number": "100200",
+                        "start_date": "2026-09-01",
+                        "functions": "recruitment-assessor",
+                    }
+                ]
+            },
+        )
+    ],
+    description="Create or update people from HR rows with the columns "
+    + ", ".join(PEOPLE_COLUMNS)
+    + ". The whole payload is validated first; with any error nothing is written (unless skip_invalid).",
+)
+class PeopleImportView(_ImportView):
+    source = "api:import_people"
+
+    def run(self, data, **kwargs):
+        return import_people(data, **kwargs)
+
+
+@extend_schema(
+    tags=["hr"],
+    parameters=IMPORT_PARAMETERS,
+    request={
+        "multipart/form-data": inline_serializer(name="UnitsImportUpload", fields={"file": serializers.FileField()})
+    },
+    responses={200: ImportReportSerializer, 400: OpenApiTypes.OBJECT},
+    description="Create or update organisation units (columns unit_code, name, parent_code, kind).",
+)
+class UnitsImportView(_ImportView):
+    source = "api:import_units"
+
+    def run(self, data, **kwargs):
+        return import_units(data, **kwargs)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from api.v1 import hr
+
+urlpatterns = [
+    path("hr/people/", hr.PersonListView.as_view(), name="hr-people"),
+    path("hr/people/import/", hr.PeopleImportView.as_view(), name="hr-people-import"),
+    path("hr/people/<str:staff_number>/", hr.PersonDetailView.as_view(), name="hr-person"),
+    path("hr/units/", hr.UnitListView.as_view(), name="hr-units"),
+    path("hr/units/import/", hr.UnitsImportView.as_view(), name="hr-units-import"),
+]

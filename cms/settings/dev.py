@@ -1,0 +1,11 @@
+"""Development and demo: SQLite by default, console email, eager tasks."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or "insecure-development-key-only-for-the-local-demo"  # noqa: F405
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,103 @@
+import datetime
+import re
+from dataclasses import dataclass, field
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: wrong encoding, missing columns, bad mapping."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did. `applied` is False for a dry run or a rejected file."""
+
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    applied: bool = False
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.deactivated
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "deactivated": self.deactivated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "dry_run": self.dry_run,
+            "applied": self.applied,
+            "errors": [error.as_dict() for error in self.errors],
+            "notes": self.notes,
+            "message": self.headline(),
+        }
+
+    def headline(self) -> str:
+        if self.errors and not self.applied and not self.dry_run:
+            return f"{len(self.errors)} error(s) found in {self.rows} row(s): nothing was written."
+        prefix = "Dry run, nothing written: would have " if self.dry_run else ""
+        if not self.changed and not self.dry_run:
+            return f"No changes: all {self.unchanged} row(s) already match." + (
+                f" {self.rejected} row(s) rejected." if self.rejected else ""
+            )
+        counts = (
+            f"created {self.created}, updated {self.updated}, deactivated {self.deactivated}, "
+            f"unchanged {self.unchanged}, rejected {self.rejected}"
+        )
+        return (prefix + counts + ".") if self.dry_run else counts[0].upper() + counts[1:] + "."
+
+
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_date(value: str) -> datetime.date:
+    """ISO (2026-03-31) or UK (31/03/2026). Two-digit years are refused as ambiguous."""
+    text = value.strip()
+    match = _ISO_DATE.match(text)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        match = _UK_DATE.match(text)
+        if not match:
+            raise ValueError(f"'{_clip(text)}' is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+        day, month, year = (int(part) for part in match.groups())
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"'{_clip(text)}' is not a real date ({exc})") from None
+    if not 1900 <= date.year <= 2200:
+        raise ValueError(f"'{_clip(text)}' is outside the years 1900 to 2200")
+    return date
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = text.replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+clip = _clip

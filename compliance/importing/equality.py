@@ -1,0 +1,93 @@
+"""The equality-monitoring import. Values are never echoed back: errors name the row and column only."""
+
+from django.db import transaction
+
+from compliance.models import EqualityRecord, Person
+from compliance.models.equality import CHARACTERISTICS
+
+from .base import ImportReport, RowError, clip
+from .csvfile import read_table
+
+REQUIRED = ["staff_number"]
+OPTIONAL = list(CHARACTERISTICS)
+NOT_RECORDED = {"", "not recorded", "unknown", "not known"}
+
+
+def _lookup(choices) -> dict[str, str]:
+    table = {value.lower(): value for value in choices.values}
+    table.update({label.lower(): value for value, label in choices.choices})
+    table.update({"prefer not to say": "prefer_not_to_say", "pnts": "prefer_not_to_say"})
+    return table
+
+
+LOOKUPS = {name: _lookup(choices) for name, choices in CHARACTERISTICS.items()}
+
+
+def import_equality(
+    data: bytes | str,
+    *,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+) -> ImportReport:
+    table = read_table(data, required=REQUIRED, optional=OPTIONAL, mapping=mapping)
+    report = ImportReport(kind="equality", rows=len(table.rows), dry_run=dry_run)
+    people = dict(Person.objects.values_list("staff_number", "pk"))
+    errors: list[RowError] = []
+    wanted: dict[int, dict[str, str]] = {}
+    seen: dict[str, int] = {}
+    for number, values in table.rows:
+        if "__error__" in values:
+            errors.append(RowError(number, "(whole row)", values["__error__"]))
+            continue
+        staff = values["staff_number"]
+        row_errors = []
+        if not staff:
+            row_errors.append(RowError(number, "staff_number", "a value is required"))
+        elif staff in seen:
+            row_errors.append(
+                RowError(number, "staff_number", f"duplicate staff number '{clip(staff)}', first on row {seen[staff]}")
+            )
+        elif staff not in people:
+            row_errors.append(
+                RowError(number, "staff_number", f"no person with staff number '{clip(staff)}': import people first")
+            )
+        seen.setdefault(staff, number)
+        record = {}
+        for name, lookup in LOOKUPS.items():
+            raw = values[name].strip().lower()
+            if raw in NOT_RECORDED:
+                record[name] = ""
+            elif raw in lookup:
+                record[name] = lookup[raw]
+            else:
+                row_errors.append(
+                    RowError(number, name, "not one of the allowed values: " + ", ".join(CHARACTERISTICS[name].labels))
+                )
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            wanted[people[staff]] = record
+    report.errors, report.rejected = errors, len({e.row for e in errors})
+    if errors and not skip_invalid:
+        return report
+    with transaction.atomic():
+        current = {r.person_id: r for r in EqualityRecord.objects.filter(person_id__in=wanted)}
+        create, update = [], []
+        for person_id, record in wanted.items():
+            existing = current.get(person_id)
+            if existing is None:
+                create.append(EqualityRecord(person_id=person_id, **record))
+            elif any(getattr(existing, k) != v for k, v in record.items()):
+                for k, v in record.items():
+                    setattr(existing, k, v)
+                update.append(existing)
+        EqualityRecord.objects.bulk_create(create, batch_size=2000)
+        EqualityRecord.objects.bulk_update(update, list(CHARACTERISTICS), batch_size=2000)
+        report.created, report.updated = len(create), len(update)
+        report.unchanged = len(wanted) - len(create) - len(update)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            report.applied = True
+    return report

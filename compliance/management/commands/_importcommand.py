@@ -1,0 +1,71 @@
+"""What every import command shares: reading the file, the flags, the report, the exit status."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from compliance.importing import ImportFileError, ImportReport, read_mapping
+
+
+class ImportCommand(BaseCommand):
+    kind = "rows"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV file, UTF-8 with or without BOM; '-' for standard input")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report what would change; write nothing"
+        )
+        parser.add_argument(
+            "--mapping", metavar="MAPPING.json", help='JSON object renaming headings: {"Their heading": "column"}'
+        )
+        parser.add_argument("--skip-invalid", action="store_true", help="apply the valid rows and report the rest")
+
+    def run_import(self, data: bytes, *, mapping, dry_run: bool, skip_invalid: bool) -> ImportReport:
+        raise NotImplementedError
+
+    def handle(self, *args, file, dry_run, mapping, skip_invalid, **options):
+        try:
+            mapping = read_mapping(mapping)
+            data = self._read(file)
+            report = self.run_import(data, mapping=mapping, dry_run=dry_run, skip_invalid=skip_invalid)
+        except ImportFileError as exc:
+            raise CommandError(f"{file}: {exc} Nothing was written.") from None
+        for note in report.notes:
+            self.stdout.write(note)
+        for error in report.errors:
+            self.stderr.write(f"{file}: {error}")
+        style = self.style.SUCCESS if not report.errors else self.style.WARNING
+        self.stdout.write(style(report.headline()))
+        self.stdout.write(
+            f"Summary ({self.kind}): rows {report.rows}, created {report.created}, updated {report.updated}, "
+            f"deactivated {report.deactivated}, unchanged {report.unchanged}, rejected {report.rejected}"
+            + (" [dry run]" if dry_run else "")
+        )
+        if report.errors and not report.applied and not (dry_run and skip_invalid):
+            raise CommandError(f"{len(report.errors)} error(s) in {file}; nothing was written.")
+        if report.errors:
+            # Applied with --skip-invalid, but some rows were rejected: still worth a non-zero status.
+            sys.exit(3)
+
+    def _read(self, file: str) -> bytes:
+        if file == "-":
+            return sys.stdin.buffer.read()
+        path = Path(file)
+        if path.is_dir():
+            raise ImportFileError(f"{file} is a folder, not a file.")
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise ImportFileError("No such file.") from None
+        except OSError as exc:
+            raise ImportFileError(f"Cannot read the file: {exc.strerror}.") from None
+
+    def progress(self, done: int, total: int) -> None:
+        if total < 1000 or not self.stderr.isatty():
+            return
+        width = 30
+        filled = width * done // total
+        self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
+        if done >= total:
+            self.stderr.write("")

@@ -1,0 +1,1 @@
+"""Signal receivers: how compliance reacts to changes elsewhere."""
