@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "hr", "description": "People and organisation, loaded from the HR system."},
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["api.schema.public_endpoints_only"],
     # Swagger UI served from our own static files: no CDN on a police network.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
