@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("api.urls")),
+    path("", include("courses.urls")),
+    path("", include("compliance.urls")),
 ]
 
 if settings.DEBUG:

@@ -197,6 +197,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "TAGS": [
         {"name": "hr", "description": "People and organisation, loaded from the HR system."},
+        {"name": "learner", "description": "The signed-in learner's own courses, progress, bookings and reflections."},
+        {"name": "compliance", "description": "Requirements, assignments, exemptions, extensions, completions."},
+        {"name": "reminders", "description": "Reminder policy and the notification log."},
+        {"name": "team", "description": "A line manager's team: everyone below them in line management."},
+        {"name": "reports", "description": "Force-wide reports for L&D and compliance administrators."},
+        {"name": "fairness", "description": "Aggregate, suppressed equality analytics (D&I analyst only)."},
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["api.schema.public_endpoints_only"],

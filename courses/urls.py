@@ -1,0 +1,4 @@
+"""The learner's pages outside the Wagtail page tree."""
+
+app_name = "courses"
+urlpatterns: list = []
