@@ -23,3 +23,36 @@ def on_postgres():
     """PostgreSQL-only behaviour (row locks, concurrency); CI runs these in its PostgreSQL pass."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://...")
+
+
+def restore_migration_data() -> None:
+    """Transactional tests end with a flush, which also empties what data migrations wrote
+    (roles, ranks, the site's pages). Put it back, exactly as the migrations do."""
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Locale, Page, Site
+
+    if not Page.objects.filter(depth=1).exists():
+        locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        Page.objects.create(
+            title="Root",
+            slug="root",
+            path="0001",
+            depth=1,
+            numchild=0,
+            url_path="/",
+            locale=locale,
+            content_type=ContentType.objects.get_for_model(Page),
+        )
+    if not Site.objects.exists():
+        importlib.import_module("cms.migrations.0002_site_pages").create(apps, None)
+    importlib.import_module("compliance.migrations.0002_roles_and_ranks").create(apps, None)
+
+
+@pytest.fixture
+def live_site(transactional_db):
+    """A database with the migrations' data, for tests that use the live server."""
+    restore_migration_data()
