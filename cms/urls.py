@@ -6,8 +6,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.auth import LoginView as ThrottledLoginView
+from cms.auth import ThrottledDjangoAdminLoginForm
+
+admin.site.login_form = ThrottledDjangoAdminLoginForm
+
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=False), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
@@ -15,6 +20,9 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("courses.urls")),
     path("", include("compliance.urls")),
+    path("", include("compliance.reporting.urls")),
+    path("", include("compliance.reminders.urls")),
+    path("", include("compliance.fairness.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,19 @@
 """Obligations, teams and reports on the site (not the Wagtail admin)."""
 
+from django.urls import path
+
+from compliance import views
+
 app_name = "compliance"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("my-training/", views.my_training_view, name="my-training"),
+    path("my-training/<int:pk>/more-time/", views.extension_request_view, name="extension-request"),
+    path("compliance/extension-requests/", views.extension_requests_view, name="extension-requests"),
+    path(
+        "compliance/extension-requests/<int:pk>/decide/",
+        views.extension_request_decide_view,
+        name="extension-request-decide",
+    ),
+    path("compliance/observations/", views.observations_view, name="observations"),
+    path("compliance/observations/<int:pk>/", views.observation_record_view, name="observation-record"),
+]

@@ -1,4 +1,22 @@
 """The learner's pages outside the Wagtail page tree."""
 
+from django.urls import path
+
+from courses import views
+
 app_name = "courses"
-urlpatterns: list = []
+urlpatterns = [
+    path("learning/courses/<int:course_id>/start/", views.course_start, name="course_start"),
+    path("learning/courses/<int:course_id>/evaluation/", views.evaluation, name="evaluation"),
+    path("learning/modules/<int:module_id>/check/", views.knowledge_check, name="knowledge_check"),
+    path("learning/modules/<int:module_id>/complete/", views.module_mark_complete, name="module_complete"),
+    path("learning/modules/<int:module_id>/reflection/", views.module_reflection, name="module_reflection"),
+    path("learning/sessions/<int:session_id>/book/", views.session_book, name="session_book"),
+    path("learning/sessions/<int:session_id>/register/", views.session_register, name="session_register"),
+    path("learning/bookings/<int:booking_id>/cancel/", views.booking_cancel_view, name="booking_cancel"),
+    path("my-learning/", views.my_learning, name="my_learning"),
+    path("my-learning/reflections/<int:delivery_id>/", views.reflection_prompt, name="reflection_prompt"),
+    path("certificates/verify/", views.certificate_verify, name="certificate_verify"),
+    path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify_code"),
+    path("certificates/<str:code>/", views.certificate, name="certificate"),
+]

@@ -2,24 +2,34 @@
 
 import csv
 import io
+import json
+import logging
 
 import django_filters
+from django import forms
+from django.db import DatabaseError
 from django.db.models import Prefetch
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import error_response
 from api.permissions import IsComplianceAdministrator, IsHRService
+from api.schema import ERROR_RESPONSES, NOT_FOUND, ErrorSerializer
 from compliance.importing import ImportFileError, ImportReport
+from compliance.importing.base import clip
 from compliance.importing.csvfile import parse_mapping
 from compliance.importing.people import COLUMNS as PEOPLE_COLUMNS
 from compliance.importing.people import import_people
 from compliance.importing.units import import_units
-from compliance.models import OrgUnit, Person, PersonFunction
+from compliance.models import LeadershipLevel, OrgUnit, Person, PersonFunction, WorkerType
+
+logger = logging.getLogger(__name__)
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -62,11 +72,41 @@ class PersonSerializer(serializers.ModelSerializer):
         return [link.function.code for link in person.person_functions.all()]
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+class _StrictBooleanField(forms.NullBooleanField):
+    """true/false (1/0, yes/no); anything else is an error rather than silently no filter at all."""
+
+    def to_python(self, value):
+        text = "" if value is None else str(value).strip().lower()
+        if not text:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = _StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # A plain text widget: the select widget would turn an unknown value into "no filter".
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
 class PersonFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(field_name="unit__code", help_text="Unit code (exact)")
-    is_active = django_filters.BooleanFilter()
-    worker_type = django_filters.CharFilter()
-    leadership_level = django_filters.CharFilter()
+    is_active = StrictBooleanFilter(help_text="true or false")
+    worker_type = django_filters.ChoiceFilter(choices=WorkerType.choices)
+    leadership_level = django_filters.ChoiceFilter(choices=LeadershipLevel.choices)
 
     class Meta:
         model = Person
@@ -81,7 +121,7 @@ def _people():
     )
 
 
-@extend_schema(tags=["hr"])
+@extend_schema(tags=["hr"], responses={200: PersonSerializer(many=True), **ERROR_RESPONSES, **NOT_FOUND})
 class PersonListView(generics.ListAPIView):
     """Everyone in the force, as loaded from HR (compliance administrators)."""
 
@@ -93,7 +133,7 @@ class PersonListView(generics.ListAPIView):
         return _people()
 
 
-@extend_schema(tags=["hr"])
+@extend_schema(tags=["hr"], responses={200: PersonSerializer, **ERROR_RESPONSES, **NOT_FOUND})
 class PersonDetailView(generics.RetrieveAPIView):
     """One person by staff number (compliance administrators)."""
 
@@ -105,7 +145,7 @@ class PersonDetailView(generics.RetrieveAPIView):
         return _people()
 
 
-@extend_schema(tags=["hr"])
+@extend_schema(tags=["hr"], responses={200: UnitSerializer(many=True), **ERROR_RESPONSES, **NOT_FOUND})
 class UnitListView(generics.ListAPIView):
     """The organisation tree in path order (compliance administrators)."""
 
@@ -150,9 +190,37 @@ IMPORT_PARAMETERS = [
 ]
 
 
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+
+
+class CSVParser(BaseParser):
+    """A raw CSV body (`Content-Type: text/csv`), handed to the importer as bytes.
+
+    Read from the stream, so the size limit is ours (a force's HR file is several MB),
+    not Django's limit on form bodies.
+    """
+
+    media_type = "text/csv"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        if stream is None:
+            return b""
+        data = stream.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise ParseError(f"The body is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        return data
+
+
 def _flag(request, name: str) -> bool:
-    value = request.query_params.get(name, request.data.get(name, "") if hasattr(request.data, "get") else "")
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+    value = request.query_params.get(name)
+    if value is None and isinstance(request.data, dict | QueryDict):
+        value = request.data.get(name)
+    text = "" if value is None else str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ImportFileError(f"The parameter {name} must be true or false, not '{clip(text, 20)}'.")
 
 
 class _ImportView(APIView):
@@ -160,7 +228,7 @@ class _ImportView(APIView):
     body, or JSON `{"rows": [{column: value, ...}], "mapping": {...}}`."""
 
     permission_classes = [IsHRService]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser, CSVParser]
     columns: list[str] = []
     source = "api"
 
@@ -180,16 +248,27 @@ class _ImportView(APIView):
             )
         except ImportFileError as exc:
             return error_response(status_code=400, code="invalid_file", message=f"{exc} Nothing was written.")
-        if report.errors and not report.applied and not report.dry_run:
+        except DatabaseError:
+            # Validation should leave nothing for the database to refuse; if it does, the
+            # transaction has been rolled back, and the caller is told so rather than given a 500.
+            logger.exception("HR import refused by the database")
+            return error_response(
+                status_code=400,
+                code="rejected_by_database",
+                message="The database refused the import; nothing was written. Check the file, and tell support.",
+            )
+        if report.refused:
             return error_response(
                 status_code=400, code="invalid_rows", message=report.headline(), details=report.as_dict()
             )
         return Response(report.as_dict())
 
     def _payload(self, request) -> tuple[bytes | str, dict]:
-        content_type = (request.content_type or "").split(";")[0].strip()
+        content_type = (request.content_type or "").split(";")[0].strip().lower()
         if content_type == "text/csv":
-            return request.body, parse_mapping(request.query_params.get("mapping", "{}"), name="mapping parameter")
+            # An empty body reaches us as an empty dict, not as bytes.
+            body = request.data if isinstance(request.data, bytes) else b""
+            return body, parse_mapping(request.query_params.get("mapping", "{}"), name="mapping parameter")
         if content_type == "application/json":
             body = request.data
             if not isinstance(body, dict) or not isinstance(body.get("rows"), list):
@@ -198,11 +277,17 @@ class _ImportView(APIView):
             return self._rows_to_csv(body["rows"]), mapping
         upload = request.FILES.get("file")
         if upload is None:
-            raise ImportFileError("Send the CSV file in the multipart field 'file', as text/csv, or as JSON rows.")
+            raise ImportFileError(
+                "Send the CSV file in the multipart field 'file', as a text/csv body, or as JSON rows."
+            )
+        if upload.size and upload.size > MAX_UPLOAD_BYTES:
+            raise ImportFileError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
         mapping = request.data.get("mapping") or "{}"
         return upload.read(), parse_mapping(mapping, name="mapping field")
 
     def _rows_to_csv(self, rows: list) -> str:
+        if not rows:
+            raise ImportFileError('"rows" is empty: there is nothing to import.')
         if not all(isinstance(row, dict) for row in rows):
             raise ImportFileError('Every entry of "rows" must be an object of column: value.')
         headings = list(dict.fromkeys(key for row in rows for key in row))
@@ -216,7 +301,10 @@ class _ImportView(APIView):
 
 def _cell(value) -> str:
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
+        return ";".join(_cell(v) for v in value)
+    if isinstance(value, dict | bool):
+        # Not a value any column takes: make it fail validation visibly rather than become "True".
+        return json.dumps(value)
     return str(value)
 
 
@@ -224,6 +312,7 @@ def _cell(value) -> str:
     tags=["hr"],
     parameters=IMPORT_PARAMETERS,
     request={
+        "text/csv": OpenApiTypes.BINARY,
         "multipart/form-data": inline_serializer(
             name="PeopleImportUpload",
             fields={"file": serializers.FileField(), "mapping": serializers.CharField(required=False)},
@@ -236,7 +325,7 @@ def _cell(value) -> str:
             },
         ),
     },
-    responses={200: ImportReportSerializer, 400: OpenApiTypes.OBJECT},
+    responses={200: ImportReportSerializer, **ERROR_RESPONSES, 415: ErrorSerializer},
     examples=[
         OpenApiExample(
             "One joiner",
@@ -275,9 +364,13 @@ class PeopleImportView(_ImportView):
     tags=["hr"],
     parameters=IMPORT_PARAMETERS,
     request={
-        "multipart/form-data": inline_serializer(name="UnitsImportUpload", fields={"file": serializers.FileField()})
+        "text/csv": OpenApiTypes.BINARY,
+        "multipart/form-data": inline_serializer(
+            name="UnitsImportUpload",
+            fields={"file": serializers.FileField(), "mapping": serializers.CharField(required=False)},
+        ),
     },
-    responses={200: ImportReportSerializer, 400: OpenApiTypes.OBJECT},
+    responses={200: ImportReportSerializer, **ERROR_RESPONSES, 415: ErrorSerializer},
     description="Create or update organisation units (columns unit_code, name, parent_code, kind).",
 )
 class UnitsImportView(_ImportView):

@@ -330,7 +330,8 @@ def _add_personas(b: _Builder, dept_heads: dict[str, Member]) -> None:
     sergeants[0].persona = "sergeant"
     # Newly promoted: made sergeant three weeks ago.
     sergeants[0].role_start_date = b.today - datetime.timedelta(days=21)
-    constable = next(m for m in reports[sergeants[-1].staff_number] if m.worker_type == "police_officer")
+    # In the sergeant persona's team, so the sergeant sees the constable's request for more time.
+    constable = next(m for m in reports[sergeants[0].staff_number] if m.worker_type == "police_officer")
     constable.persona = "constable"
     dept_heads["LPA-N:supt"].persona = "superintendent"
     ld_team = reports[next(m.staff_number for m in b.members if m.unit_code == "LD" and m.rank_or_grade == "Grade G")]

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("INCLUSION_LMS_VAR_DIR", BASE_DIR / "var"))
@@ -31,6 +32,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "cms",
     "compliance",
+    "compliance.reminders",
+    "compliance.reporting",
+    "compliance.fairness",
     "courses",
     "api",
     "wagtail.contrib.forms",
@@ -88,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "cms.navigation.navigation",
             ],
         },
     },
@@ -116,6 +121,29 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Sign-in throttle (cms/auth.py), on the site's and Wagtail's login forms: 5 failures for a
+# username or 20 from one address in 15 minutes lock it out for 15 minutes. Behind a reverse
+# proxy, set LOGIN_THROTTLE_PROXY_COUNT to the number of proxies (usually 1) that append to
+# X-Forwarded-For; otherwise every user shares the proxy's address.
+LOGIN_THROTTLE = {
+    "USERNAME_LIMIT": int(os.environ.get("LOGIN_THROTTLE_USERNAME_LIMIT", "5")),
+    "IP_LIMIT": int(os.environ.get("LOGIN_THROTTLE_IP_LIMIT", "20")),
+    "WINDOW": 15 * 60,
+    "LOCKOUT": 15 * 60,
+    "PROXY_COUNT": int(os.environ.get("LOGIN_THROTTLE_PROXY_COUNT", "0")),
+}
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.auth.ThrottledAdminLoginForm"
+
+# Cache: per-process memory unless CACHE_URL (or REDIS_URL) names a Redis server. The sign-in
+# throttle counts in it, so production with more than one process needs Redis to count
+# across all of them.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL in ("", "locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// URL, not {CACHE_URL!r}")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -159,6 +187,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: with no broker configured, tasks run eagerly in-process (the demo).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Celery still opens a producer before running a task eagerly; keep it in memory.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = False
@@ -167,6 +198,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+
+# Face-to-face places on a required course go to the people it is required of.
+COURSES_BOOKING_AUDIENCE_CHECK = "compliance.services.bookings.booking_audience_refusal"
+
+# Fairness analytics: a count of people below this is suppressed (with secondary suppression).
+FAIRNESS_THRESHOLD = int(os.environ.get("FAIRNESS_THRESHOLD", "10"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -205,6 +242,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "fairness", "description": "Aggregate, suppressed equality analytics (D&I analyst only)."},
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ReminderKindEnum": "compliance.reminders.models.ReminderKind"},
     "PREPROCESSING_HOOKS": ["api.schema.public_endpoints_only"],
     # Swagger UI served from our own static files: no CDN on a police network.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -217,5 +255,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Wagtail logs every page created or published at INFO: noise in imports and benchmarks.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
 }

@@ -34,11 +34,17 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
+    skip_invalid: bool = False
     applied: bool = False
 
     @property
     def changed(self) -> int:
         return self.created + self.updated + self.deactivated
+
+    @property
+    def refused(self) -> bool:
+        """The file had errors and --skip-invalid was not given: nothing is (or would be) written."""
+        return bool(self.errors) and not self.applied and not self.skip_invalid
 
     def as_dict(self) -> dict:
         return {
@@ -57,8 +63,9 @@ class ImportReport:
         }
 
     def headline(self) -> str:
-        if self.errors and not self.applied and not self.dry_run:
-            return f"{len(self.errors)} error(s) found in {self.rows} row(s): nothing was written."
+        if self.refused:
+            outcome = "nothing would be written" if self.dry_run else "nothing was written"
+            return f"{len(self.errors)} error(s) in {self.rejected} of {self.rows} row(s): {outcome}."
         prefix = "Dry run, nothing written: would have " if self.dry_run else ""
         if not self.changed and not self.dry_run:
             return f"No changes: all {self.unchanged} row(s) already match." + (

@@ -1,5 +1,6 @@
 """Reading a delimited text file into rows keyed by canonical column names."""
 
+import codecs
 import csv
 import io
 import json
@@ -11,15 +12,19 @@ from .base import ImportFileError, clip
 
 DELIMITERS = [",", ";", "\t", "|"]
 MAX_CELL = 10_000
+MAX_FILE_BYTES = 100 * 1024 * 1024
+ROW_ERROR = "__error__"
 
 
 def normalise_heading(heading: str) -> str:
-    return re.sub(r"[\s\-]+", "_", heading.strip().strip('"').lower())
+    return re.sub(r"[\s\-]+", "_", heading.strip().strip('"').strip().lower())
 
 
 @dataclass
 class Table:
-    rows: list[tuple[int, dict[str, str]]]  # (row number as in a spreadsheet, values)
+    # (row number as in a spreadsheet, values). A row that cannot be used at all carries
+    # its reason under ROW_ERROR, next to whatever values could be read.
+    rows: list[tuple[int, dict[str, str]]]
     ignored_columns: list[str]
 
 
@@ -27,27 +32,49 @@ def read_mapping(source: str | Path | None) -> dict[str, str]:
     """A mapping file: a JSON object {"Their heading": "canonical_column", ...}."""
     if source is None:
         return {}
+    path = Path(source)
+    if path.is_dir():
+        raise ImportFileError(f"The mapping file {source} is a folder, not a file.")
     try:
-        raw = Path(source).read_text(encoding="utf-8-sig")
+        raw = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ImportFileError(f"Cannot read the mapping file {source}: {exc.strerror}.") from None
     except UnicodeDecodeError:
         raise ImportFileError(f"The mapping file {source} is not UTF-8 text.") from None
-    return parse_mapping(raw, name=str(source))
+    return parse_mapping(raw, name=f"mapping file {source}")
 
 
 def parse_mapping(raw: str | dict, *, name: str = "mapping") -> dict[str, str]:
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
+            raw = json.loads(raw) if raw.strip() else {}
         except json.JSONDecodeError as exc:
             raise ImportFileError(f"The {name} is not valid JSON: {exc.msg} at line {exc.lineno}.") from None
     if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
         raise ImportFileError(f'The {name} must be a JSON object of headings, like {{"Employee No": "staff_number"}}.')
-    return {normalise_heading(k): normalise_heading(v) for k, v in raw.items()}
+    mapping = {normalise_heading(k): normalise_heading(v) for k, v in raw.items()}
+    if "" in mapping or "" in mapping.values():
+        raise ImportFileError(f"The {name} has an empty heading.")
+    return mapping
 
 
 def decode(data: bytes) -> str:
+    """UTF-8 with or without a BOM; UTF-16 only when its BOM says so (Excel's "Unicode text")."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError("The file is a spreadsheet workbook, not CSV text: save it as 'CSV UTF-8' and try again.")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError("The file starts as UTF-16 text but cannot be read as such.") from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ImportFileError(
+            f"The file contains a NUL byte on line {line}: it is not UTF-8 text "
+            "(a binary file, or UTF-16 without a byte-order mark?). Save it as 'CSV UTF-8' and try again."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -58,6 +85,13 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+
+
+def _has_control_characters(value: str) -> bool:
+    return _CONTROL.search(value) is not None
+
+
 def read_table(
     data: bytes | str,
     *,
@@ -65,7 +99,11 @@ def read_table(
     optional: list[str],
     mapping: dict[str, str] | None = None,
 ) -> Table:
-    """Parse the file; check the headings; return every non-empty row as a dict."""
+    """Parse the file; check the headings; return every non-empty row as a dict.
+
+    Rows are numbered as a spreadsheet shows them (the heading is row 1, a blank line is a
+    row, a cell with a line break inside quotes does not start a new row).
+    """
     text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
@@ -80,7 +118,7 @@ def read_table(
             f"The mapping names unknown column(s) {', '.join(unknown_targets)}; "
             f"the columns are: {', '.join(required + optional)}."
         )
-    first_line = text.lstrip("\r\n").splitlines()[0]
+    first_line = next(line for line in text.splitlines() if line.strip())
 
     def canonical(heading: str) -> str:
         name = normalise_heading(heading)
@@ -88,31 +126,29 @@ def read_table(
 
     delimiter = max(DELIMITERS, key=lambda d: sum(canonical(h) in known for h in first_line.split(d)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    row_number = 0
     try:
         header = next(reader)
+        row_number = 1
         while not any(cell.strip() for cell in header):
             header = next(reader)
+            row_number += 1
         columns = [canonical(h) for h in header]
-        duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
+        duplicates = sorted({c for c in columns if c in known and columns.count(c) > 1})
         if duplicates:
             raise ImportFileError(f"The heading row names column(s) more than once: {', '.join(duplicates)}.")
         missing = [c for c in required if c not in columns]
         if missing:
             found = ", ".join(clip(h, 40) for h in header) or "nothing"
             raise ImportFileError(
-                f"Missing required column(s): {', '.join(missing)}. The heading row has: {found}. "
+                f"Missing required column(s): {', '.join(missing)}. The heading row has: {clip(found, 300)}. "
                 "Rename the headings or give a mapping file."
             )
         ignored = [h for h, c in zip(header, columns, strict=True) if c not in known and h.strip()]
         rows: list[tuple[int, dict[str, str]]] = []
         for cells in reader:
-            row_number = reader.line_num
+            row_number += 1
             if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
-                rows.append(
-                    (row_number, {"__error__": f"has {len(cells)} cells but the heading row has {len(columns)}"})
-                )
                 continue
             values = {}
             for column, cell in zip(columns, cells, strict=False):
@@ -120,15 +156,20 @@ def read_table(
                     values[column] = cell.strip()
             for column in known - values.keys():
                 values[column] = ""
-            too_long = [c for c, v in values.items() if len(v) > MAX_CELL]
-            if too_long:
-                rows.append(
-                    (row_number, {"__error__": f"cell in column {too_long[0]} is longer than {MAX_CELL} characters"})
-                )
-                continue
+            if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+                values[ROW_ERROR] = f"has {len(cells)} cells but the heading row has {len(columns)}"
+            elif too_long := [c for c in columns if c in known and len(values[c]) > MAX_CELL]:
+                values[ROW_ERROR] = f"the cell in column {too_long[0]} is longer than {MAX_CELL} characters"
+            elif bad := [c for c in columns if c in known and _has_control_characters(values[c])]:
+                values[ROW_ERROR] = f"the cell in column {bad[0]} contains a line break or a control character"
             rows.append((row_number, values))
     except csv.Error as exc:
-        raise ImportFileError(f"The file cannot be read as CSV at line {reader.line_num}: {exc}.") from None
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = f"a cell is longer than {csv.field_size_limit()} characters"
+        raise ImportFileError(f"The file cannot be read as CSV at line {reader.line_num}: {reason}.") from None
     except StopIteration:
         raise ImportFileError("The file has no heading row.") from None
+    if not rows:
+        raise ImportFileError("The file has a heading row but no data rows: there is nothing to import.")
     return Table(rows=rows, ignored_columns=ignored)

@@ -6,7 +6,7 @@ from compliance.models import EqualityRecord, Person
 from compliance.models.equality import CHARACTERISTICS
 
 from .base import ImportReport, RowError, clip
-from .csvfile import read_table
+from .csvfile import ROW_ERROR, read_table
 
 REQUIRED = ["staff_number"]
 OPTIONAL = list(CHARACTERISTICS)
@@ -31,28 +31,32 @@ def import_equality(
     skip_invalid: bool = False,
 ) -> ImportReport:
     table = read_table(data, required=REQUIRED, optional=OPTIONAL, mapping=mapping)
-    report = ImportReport(kind="equality", rows=len(table.rows), dry_run=dry_run)
-    people = dict(Person.objects.values_list("staff_number", "pk"))
+    report = ImportReport(kind="equality", rows=len(table.rows), dry_run=dry_run, skip_invalid=skip_invalid)
+    # Staff numbers are matched without regard to case, as in the people import.
+    people = {staff.upper(): pk for staff, pk in Person.objects.values_list("staff_number", "pk")}
     errors: list[RowError] = []
     wanted: dict[int, dict[str, str]] = {}
-    seen: dict[str, int] = {}
+    rows_by_staff: dict[str, list[int]] = {}
     for number, values in table.rows:
-        if "__error__" in values:
-            errors.append(RowError(number, "(whole row)", values["__error__"]))
+        if values["staff_number"]:
+            rows_by_staff.setdefault(values["staff_number"].upper(), []).append(number)
+    for number, values in table.rows:
+        if ROW_ERROR in values:
+            errors.append(RowError(number, "(whole row)", values[ROW_ERROR]))
             continue
-        staff = values["staff_number"]
+        staff = values["staff_number"].upper()
         row_errors = []
         if not staff:
             row_errors.append(RowError(number, "staff_number", "a value is required"))
-        elif staff in seen:
+        elif len(rows_by_staff[staff]) > 1:
+            others = ", ".join(str(n) for n in rows_by_staff[staff] if n != number)
             row_errors.append(
-                RowError(number, "staff_number", f"duplicate staff number '{clip(staff)}', first on row {seen[staff]}")
+                RowError(number, "staff_number", f"duplicate staff number '{clip(staff)}', also on row {others}")
             )
         elif staff not in people:
             row_errors.append(
                 RowError(number, "staff_number", f"no person with staff number '{clip(staff)}': import people first")
             )
-        seen.setdefault(staff, number)
         record = {}
         for name, lookup in LOOKUPS.items():
             raw = values[name].strip().lower()
@@ -72,7 +76,7 @@ def import_equality(
     if errors and not skip_invalid:
         return report
     with transaction.atomic():
-        current = {r.person_id: r for r in EqualityRecord.objects.filter(person_id__in=wanted)}
+        current = EqualityRecord.objects.in_bulk(list(wanted), field_name="person_id")
         create, update = [], []
         for person_id, record in wanted.items():
             existing = current.get(person_id)

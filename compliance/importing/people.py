@@ -1,21 +1,51 @@
-"""The HR import: the workforce file, loaded again and again as people join, move and leave."""
+"""The HR import: the workforce file, loaded again and again as people join, move and leave.
+
+Decisions worth knowing:
+
+- Staff numbers are letters, digits, '.', '_' and '-'. They are matched without regard to
+  case: 'ab123' in a file is the person already loaded as 'AB123' (who keeps that spelling),
+  and two rows that differ only in case are duplicates.
+- A leaver (end_date today or earlier) is deactivated, never deleted, and their login
+  account is made inactive. People who report to a leaver keep that line manager until HR
+  sends their new one; the report's notes list them so that is not forgotten.
+- A rejoiner (end_date cleared) is reactivated.
+- leadership_level given in the file is an override. Left blank it is derived from the
+  rank or grade, except that an override already held is kept while the rank or grade is
+  the same: a promotion re-derives it.
+- role_start_date left blank: a joiner's start date; for someone already loaded, the
+  date held is kept, unless the rank, grade or leadership level changes in this import
+  (a promotion), when it is the day of the import.
+- With --skip-invalid, a row whose line manager is on a rejected row is rejected too,
+  unless that manager is already loaded (then the loaded record stands).
+"""
 
 import datetime
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from compliance.models import Function, LeadershipLevel, OrgUnit, Person, PersonFunction, RankOrGrade, WorkerType
+from compliance.models import (
+    AuditEvent,
+    Function,
+    LeadershipLevel,
+    OrgUnit,
+    Person,
+    PersonFunction,
+    RankOrGrade,
+    WorkerType,
+)
+from compliance.models.organisation import LINE_PATH_STEP
 from compliance.services.audit import audit_event_build
-from compliance.services.people import _notify_people_changed, line_paths_rebuild
+from compliance.services.people import _notify_people_changed, bulk_set, line_paths_rebuild
 
 from .base import ImportReport, RowError, clip, parse_date
-from .csvfile import read_table
+from .csvfile import ROW_ERROR, read_table
 
 REQUIRED = [
     "staff_number",
@@ -72,10 +102,28 @@ LEVEL_SYNONYMS = {
     "no": "none",
 }
 BATCH = 2000
+STAFF_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+STAFF_NUMBER_MAX = 32
+MAX_LINE_DEPTH = Person._meta.get_field("line_path").max_length // LINE_PATH_STEP
+FORMULA_START = ("=", "+", "@")
+EMAIL_MAX = 254
 
 
 def _key(text: str) -> str:
     return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
+
+
+def _fold(staff_number: str) -> str:
+    return staff_number.upper()
+
+
+def _chunks(items: Iterable) -> Iterator[list]:
+    """Slices for IN (...) lists: BATCH at a time, fewer where the database limits parameters (SQLite)."""
+    items = list(items)
+    limit = connection.features.max_query_params
+    size = min(BATCH, limit - 99) if limit else BATCH
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _choices_lookup(choices: type, synonyms: dict[str, str]) -> dict[str, str]:
@@ -125,44 +173,59 @@ class _Reference:
                 if name.strip():
                     self.ranks[_key(name)] = rank
         self.functions = {}
+        self.function_names = []
         for function in Function.objects.all():
             self.functions[_key(function.code)] = function.pk
             self.functions[_key(function.name)] = function.pk
-        self.function_names = sorted(Function.objects.values_list("name", flat=True))
+            self.function_names.append(function.name)
         # staff number -> (pk, manager pk); the database's tree, which the file overlays.
         self.people = {
             staff: (pk, manager)
             for staff, pk, manager in Person.objects.values_list("staff_number", "pk", "line_manager_id")
         }
         self.staff_by_pk = {pk: staff for staff, (pk, _) in self.people.items()}
+        # Upper-cased staff number -> the spelling already loaded.
+        self.spelling = {_fold(staff): staff for staff in self.people}
 
 
-def _parse_row(number: int, values: dict[str, str], ref: _Reference) -> tuple[PersonRow | None, list[RowError]]:
+def _parse_row(
+    number: int, values: dict[str, str], ref: _Reference, spelling: dict[str, str]
+) -> tuple[PersonRow | None, list[RowError]]:
     errors: list[RowError] = []
 
     def error(column: str, message: str) -> None:
         errors.append(RowError(number, column, message))
 
-    if "__error__" in values:
-        error("(whole row)", values["__error__"])
+    if ROW_ERROR in values:
+        error("(whole row)", values[ROW_ERROR])
         return None, errors
     for column in REQUIRED:
         if not values[column]:
             error(column, "a value is required")
     staff_number = values["staff_number"]
-    if staff_number and (len(staff_number) > 32 or any(ch.isspace() for ch in staff_number)):
-        error("staff_number", f"'{clip(staff_number)}' must be at most 32 characters with no spaces")
-    row = PersonRow(row=number, staff_number=staff_number)
+    if staff_number and (len(staff_number) > STAFF_NUMBER_MAX or not STAFF_NUMBER.match(staff_number)):
+        error(
+            "staff_number",
+            f"'{clip(staff_number)}' is not a staff number: at most {STAFF_NUMBER_MAX} letters, digits, "
+            "'.', '_' or '-', with no spaces",
+        )
+    row = PersonRow(row=number, staff_number=spelling.get(_fold(staff_number), staff_number))
     for name in ("first_name", "last_name"):
-        if len(values[name]) > 150:
+        value = values[name]
+        if len(value) > 150:
             error(name, "must be at most 150 characters")
-        setattr(row, name, values[name])
+        elif value.startswith(FORMULA_START):
+            error(name, f"'{clip(value)}' starts with '{value[0]}', like a spreadsheet formula: not a name")
+        setattr(row, name, value)
     if values["email"]:
+        value = values["email"]
         try:
-            _email(values["email"])
-            row.email = values["email"].lower()
+            if len(value) > EMAIL_MAX or value.startswith(FORMULA_START):
+                raise ValidationError("invalid")
+            _email(value)
+            row.email = value.lower()
         except ValidationError:
-            error("email", f"'{clip(values['email'])}' is not a valid email address")
+            error("email", f"'{clip(value)}' is not a valid email address")
     if values["worker_type"]:
         row.worker_type = WORKER_TYPES.get(_key(values["worker_type"]), "")
         if not row.worker_type:
@@ -187,8 +250,10 @@ def _parse_row(number: int, values: dict[str, str], ref: _Reference) -> tuple[Pe
             row.rank_or_grade = rank.name
             if not row.leadership_level_overridden:
                 row.leadership_level = rank.leadership_level
+        elif values["rank_or_grade"].startswith(FORMULA_START) or len(values["rank_or_grade"]) > 64:
+            error("rank_or_grade", f"'{clip(values['rank_or_grade'])}' is not a rank or grade")
         elif row.leadership_level_overridden:
-            row.rank_or_grade = clip(values["rank_or_grade"], 64)
+            row.rank_or_grade = values["rank_or_grade"]
         elif "leadership_level" not in {e.column for e in errors}:
             error(
                 "rank_or_grade",
@@ -200,8 +265,9 @@ def _parse_row(number: int, values: dict[str, str], ref: _Reference) -> tuple[Pe
         row.unit_id = ref.units.get(code) or ref.units_folded.get(code.lower())
         if row.unit_id is None:
             error("unit_code", f"unknown unit '{clip(code)}': import it with import_units first")
-    row.manager_staff_number = values["line_manager_staff_number"]
-    if row.manager_staff_number and row.manager_staff_number == staff_number:
+    manager = values["line_manager_staff_number"]
+    row.manager_staff_number = spelling.get(_fold(manager), manager)
+    if manager and _fold(manager) == _fold(staff_number):
         error("line_manager_staff_number", "a person cannot be their own line manager")
     for name in ("start_date", "role_start_date", "end_date"):
         if values[name]:
@@ -209,8 +275,6 @@ def _parse_row(number: int, values: dict[str, str], ref: _Reference) -> tuple[Pe
                 setattr(row, name, parse_date(values[name]))
             except ValueError as exc:
                 error(name, str(exc))
-    if row.role_start_date is None and "role_start_date" not in {e.column for e in errors}:
-        row.role_start_date = row.start_date
     if row.start_date and row.end_date and row.end_date < row.start_date:
         error("end_date", f"leaving date {row.end_date:%d/%m/%Y} is before the start date {row.start_date:%d/%m/%Y}")
     for name in filter(None, (part.strip() for part in values["functions"].split(";"))):
@@ -242,37 +306,80 @@ def _find_cycles(managers: dict[str, str | None]) -> list[list[str]]:
     return cycles
 
 
+def _depths(managers: dict[str, str | None], wanted: Iterable[str]) -> dict[str, int]:
+    """How many levels each wanted person sits below the top (the top is 1); no cycles here."""
+    depth: dict[str, int] = {}
+    for start in wanted:
+        chain = []
+        node: str | None = start
+        while node is not None and node not in depth and node in managers:
+            chain.append(node)
+            node = managers[node]
+        base = depth.get(node, 0) if node is not None else 0
+        for member in reversed(chain):
+            base += 1
+            depth[member] = base
+    return {staff: depth[staff] for staff in wanted}
+
+
+def _login_name_clashes(joiners: list[str]) -> set[str]:
+    """Staff numbers of joiners that are already the login name of someone else's account."""
+    User = get_user_model()
+    clashes: set[str] = set()
+    for chunk in _chunks(joiners):
+        clashes.update(User.objects.filter(username__in=chunk, person__isnull=False).values_list("username", flat=True))
+    return clashes
+
+
 def validate(
     table_rows: list[tuple[int, dict[str, str]]], ref: _Reference, skip_invalid: bool
 ) -> tuple[list[PersonRow], list[RowError], int]:
     errors: list[RowError] = []
     parsed: dict[str, PersonRow] = {}
+    # Spelling of each staff number: as already loaded, else as first written in the file.
+    spelling = dict(ref.spelling)
     rows_by_staff: dict[str, list[int]] = {}
     for number, values in table_rows:
-        rows_by_staff.setdefault(values.get("staff_number", ""), []).append(number)
-    duplicated = {staff: numbers for staff, numbers in rows_by_staff.items() if staff and len(numbers) > 1}
-    for number, values in table_rows:
         staff = values.get("staff_number", "")
-        if staff in duplicated:
+        if staff:
+            spelling.setdefault(_fold(staff), staff)
+            rows_by_staff.setdefault(_fold(staff), []).append(number)
+    duplicated = {fold: numbers for fold, numbers in rows_by_staff.items() if len(numbers) > 1}
+    for number, values in table_rows:
+        fold = _fold(values.get("staff_number", ""))
+        if fold in duplicated:
             # Neither copy can be trusted to be the right one.
-            others = ", ".join(str(n) for n in duplicated[staff] if n != number)
+            others = ", ".join(str(n) for n in duplicated[fold] if n != number)
             errors.append(
-                RowError(number, "staff_number", f"duplicate staff number '{clip(staff)}', also on row {others}")
+                RowError(
+                    number,
+                    "staff_number",
+                    f"duplicate staff number '{clip(values['staff_number'])}' (letter case is ignored), "
+                    f"also on row {others}",
+                )
             )
             continue
-        row, row_errors = _parse_row(number, values, ref)
+        row, row_errors = _parse_row(number, values, ref, spelling)
         errors.extend(row_errors)
         if row is not None:
-            parsed[staff] = row
-    file_staff = set(rows_by_staff)
-    # References and cycles, repeated because rejecting a manager can orphan their reports.
+            parsed[row.staff_number] = row
+    file_staff = {spelling[fold] for fold in rows_by_staff}
+    joiners = [staff for staff in parsed if staff not in ref.people]
+    for staff in _login_name_clashes(joiners):
+        errors.append(
+            RowError(
+                parsed[staff].row,
+                "staff_number",
+                f"'{clip(staff)}' is already the login name of another person's account",
+            )
+        )
+        del parsed[staff]
+    # References, cycles and depth, repeated because rejecting a manager can orphan their reports.
     while True:
         new_errors: list[RowError] = []
         for staff, row in list(parsed.items()):
             manager = row.manager_staff_number
-            if not manager:
-                continue
-            if manager in parsed or (manager in ref.people and manager not in file_staff):
+            if not manager or manager in parsed or manager in ref.people:
                 continue
             if manager in file_staff:
                 reason = f"line manager '{clip(manager)}' is on a row that has errors"
@@ -291,6 +398,18 @@ def validate(
                 if staff in parsed:
                     new_errors.append(
                         RowError(parsed[staff].row, "line_manager_staff_number", f"line-management cycle: {path}")
+                    )
+                    del parsed[staff]
+        if not new_errors:
+            for staff, depth in _depths(managers, list(parsed)).items():
+                if depth > MAX_LINE_DEPTH:
+                    new_errors.append(
+                        RowError(
+                            parsed[staff].row,
+                            "line_manager_staff_number",
+                            f"the line-management chain above this person is {depth} levels deep; "
+                            f"at most {MAX_LINE_DEPTH} are supported",
+                        )
                     )
                     del parsed[staff]
         if not new_errors:
@@ -314,14 +433,13 @@ def import_people(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     table = read_table(data, required=REQUIRED, optional=OPTIONAL, mapping=mapping)
-    report = ImportReport(kind="people", rows=len(table.rows), dry_run=dry_run)
+    report = ImportReport(kind="people", rows=len(table.rows), dry_run=dry_run, skip_invalid=skip_invalid)
     if table.ignored_columns:
         report.notes.append("Ignored column(s): " + ", ".join(clip(c, 40) for c in table.ignored_columns))
     ref = _Reference()
     rows, errors, rejected = validate(table.rows, ref, skip_invalid)
     report.errors, report.rejected = errors, rejected
     if errors and not skip_invalid:
-        report.unchanged = 0
         return report
     with transaction.atomic():
         _apply(rows, ref, report, source=source, actor=actor, progress=progress)
@@ -334,24 +452,47 @@ def import_people(
 
 def _apply(rows: list[PersonRow], ref: _Reference, report: ImportReport, *, source, actor, progress) -> None:
     User = get_user_model()
-    existing = {p.staff_number: p for p in Person.objects.filter(staff_number__in=[r.staff_number for r in rows])}
+    existing_by_pk = Person.objects.in_bulk(
+        [ref.people[r.staff_number][0] for r in rows if r.staff_number in ref.people]
+    )
+    existing = {p.staff_number: p for p in existing_by_pk.values()}
     current_functions: dict[int, dict[int, PersonFunction]] = {}
-    for link in PersonFunction.objects.filter(person__in=existing.values()):
-        current_functions.setdefault(link.person_id, {})[link.function_id] = link
-    today = timezone.localdate()
+    for chunk in _chunks(existing_by_pk):
+        for link in PersonFunction.objects.filter(person_id__in=chunk):
+            current_functions.setdefault(link.person_id, {})[link.function_id] = link
+    today, now = timezone.localdate(), timezone.now()
     to_create: list[PersonRow] = []
     to_update: list[Person] = []
     changes_by_person: dict[int, dict] = {}
     deactivated: set[int] = set()
+    reactivated: set[int] = set()
     function_links_new: list[PersonFunction] = []
     function_links_gone: list[int] = []
-    done = 0
-    for row in rows:
+    total = len(rows)
+
+    def advance(fraction: float) -> None:
+        # The comparison is quick; the writes that follow are most of the time.
+        if progress and total:
+            progress(int(total * fraction), total)
+
+    for done, row in enumerate(rows, start=1):
+        if done % BATCH == 0:
+            advance(0.1 * done / total)
         person = existing.get(row.staff_number)
         if person is None:
+            row.role_start_date = row.role_start_date or row.start_date
             to_create.append(row)
             continue
+        promoted = row.rank_or_grade != person.rank_or_grade
+        if not row.leadership_level_overridden and person.leadership_level_overridden and not promoted:
+            row.leadership_level, row.leadership_level_overridden = person.leadership_level, True
+        if row.role_start_date is None:
+            if promoted or row.leadership_level != person.leadership_level:
+                row.role_start_date = max(today, row.start_date)
+            else:
+                row.role_start_date = person.role_start_date
         changes = {}
+        was_active = person.is_active
         for name in PERSON_FIELDS:
             wanted = getattr(row, name)
             if getattr(person, name) != wanted:
@@ -363,21 +504,22 @@ def _apply(rows: list[PersonRow], ref: _Reference, report: ImportReport, *, sour
         have = current_functions.get(person.pk, {})
         for function_id in row.function_ids - have.keys():
             function_links_new.append(PersonFunction(person=person, function_id=function_id, gained_on=today))
-        gone = [link.pk for fid, link in have.items() if fid not in row.function_ids]
-        function_links_gone.extend(gone)
+        function_links_gone.extend(link.pk for fid, link in have.items() if fid not in row.function_ids)
         if row.function_ids != set(have):
             changes["functions"] = [sorted(have), sorted(row.function_ids)]
         if changes:
-            if "is_active" in changes and not row.is_active:
+            if was_active and not person.is_active:
                 deactivated.add(person.pk)
+            elif person.is_active and not was_active:
+                reactivated.add(person.pk)
             changes_by_person[person.pk] = changes
+            person.updated_at = now  # bulk writes do not apply auto_now
             to_update.append(person)
-        done += 1
-        if progress and done % BATCH == 0:
-            progress(done, len(rows))
     # Joiners: a login account each (no password: they sign in through the force's identity provider).
-    usernames = {r.staff_number for r in to_create}
-    users = {u.username: u for u in User.objects.filter(username__in=usernames)}
+    usernames = [r.staff_number for r in to_create]
+    users = {}
+    for chunk in _chunks(usernames):
+        users.update({u.username: u for u in User.objects.filter(username__in=chunk)})
     new_users = [
         User(
             username=r.staff_number,
@@ -390,8 +532,14 @@ def _apply(rows: list[PersonRow], ref: _Reference, report: ImportReport, *, sour
         for r in to_create
         if r.staff_number not in users
     ]
+    # An account already named after the staff number, with no person yet, is taken over.
+    reused = set(users)
     for user in User.objects.bulk_create(new_users, batch_size=BATCH):
         users[user.username] = user
+    if any(user.pk is None for user in users.values()):
+        for chunk in _chunks(usernames):
+            users.update({u.username: u for u in User.objects.filter(username__in=chunk)})
+    advance(0.3)
     created = Person.objects.bulk_create(
         [
             Person(
@@ -404,52 +552,76 @@ def _apply(rows: list[PersonRow], ref: _Reference, report: ImportReport, *, sour
         batch_size=BATCH,
     )
     if created and created[0].pk is None:
-        created = list(Person.objects.filter(staff_number__in=usernames))
+        created = []
+        for chunk in _chunks(usernames):
+            created.extend(Person.objects.filter(staff_number__in=chunk))
     by_staff = {p.staff_number: p for p in created} | existing
     pk_by_staff = {staff: pk for staff, (pk, _) in ref.people.items()} | {p.staff_number: p.pk for p in created}
-    for row, person in ((r, by_staff[r.staff_number]) for r in to_create):
+    for row in to_create:
+        person = by_staff[row.staff_number]
         function_links_new.extend(
-            PersonFunction(person=person, function_id=f, gained_on=today) for f in row.function_ids
+            PersonFunction(person=person, function_id=f, gained_on=today) for f in sorted(row.function_ids)
         )
+    advance(0.6)
     # Managers, now that every joiner has a primary key.
     manager_updates = []
     for row in rows:
         person = by_staff[row.staff_number]
         wanted = pk_by_staff[row.manager_staff_number] if row.manager_staff_number else None
         if person.line_manager_id != wanted:
-            person.line_manager_id = wanted
+            person.line_manager_id, person.updated_at = wanted, now
             manager_updates.append(person)
-    Person.objects.bulk_update(to_update, PERSON_FIELDS, batch_size=BATCH)
-    Person.objects.bulk_update(manager_updates, ["line_manager"], batch_size=BATCH)
-    PersonFunction.objects.filter(pk__in=function_links_gone).delete()
+    bulk_set(Person, to_update, [*PERSON_FIELDS, "updated_at"], batch_size=BATCH)
+    bulk_set(Person, manager_updates, ["line_manager", "updated_at"], batch_size=BATCH)
+    for chunk in _chunks(function_links_gone):
+        PersonFunction.objects.filter(pk__in=chunk).delete()
     PersonFunction.objects.bulk_create(function_links_new, batch_size=BATCH)
-    if created or manager_updates:
-        line_paths_rebuild()
-    _sync_user_accounts(to_update)
+    advance(0.75)
+    moved = line_paths_rebuild() if (created or manager_updates) else []
+    advance(0.85)
+    _sync_user_accounts(to_update + [p for p in created if p.staff_number in reused])
+
+    def action(person: Person) -> str:
+        if person.pk in deactivated:
+            return "person_deactivated"
+        return "person_reactivated" if person.pk in reactivated else "person_updated"
+
+    summaries = {"person_deactivated": "Left the force: ", "person_reactivated": "Rejoined: ", "person_updated": ""}
     events = [
         audit_event_build(action="person_created", obj=p, summary=f"Joined: {p}", source=source, actor=actor)
         for p in created
     ] + [
         audit_event_build(
-            action="person_deactivated" if p.pk in deactivated else "person_updated",
+            action=action(p),
             obj=p,
-            summary=("Left the force: " if p.pk in deactivated else "Updated: ") + ", ".join(changes_by_person[p.pk]),
+            summary=f"{summaries[action(p)] or 'Updated: '}{p}: " + ", ".join(changes_by_person[p.pk]),
             source=source,
             actor=actor,
             changes=changes_by_person[p.pk],
         )
         for p in to_update
     ]
-    from compliance.models import AuditEvent
-
     AuditEvent.objects.bulk_create(events, batch_size=BATCH)
     report.created = len(created)
     report.deactivated = len(deactivated)
     report.updated = len(to_update) - len(deactivated)
     report.unchanged = len(rows) - len(created) - len(to_update)
-    if progress:
-        progress(len(rows), len(rows))
-    _notify_people_changed([p.pk for p in created] + [p.pk for p in to_update])
+    _note_reports_of_leavers(report)
+    advance(1)
+    _notify_people_changed([p.pk for p in created] + [p.pk for p in to_update] + list(moved))
+
+
+def _note_reports_of_leavers(report: ImportReport) -> None:
+    """Active people whose line manager has left stay with them until HR names a new one: say so."""
+    orphaned = Person.objects.filter(is_active=True, line_manager__is_active=False)
+    examples = list(orphaned.order_by("staff_number").values_list("staff_number", "line_manager__staff_number")[:5])
+    if examples:
+        count = orphaned.count() if len(examples) == 5 else len(examples)
+        report.notes.append(
+            f"{count} active person(s) report to a line manager who has left, for example "
+            + ", ".join(f"{staff} to {manager}" for staff, manager in examples)
+            + ": send their new line managers."
+        )
 
 
 def _sync_user_accounts(people: list[Person]) -> None:
@@ -462,7 +634,7 @@ def _sync_user_accounts(people: list[Person]) -> None:
         if (user.email, user.first_name, user.last_name, user.is_active) != wanted:
             user.email, user.first_name, user.last_name, user.is_active = wanted
             changed.append(user)
-    User.objects.bulk_update(changed, ["email", "first_name", "last_name", "is_active"], batch_size=BATCH)
+    bulk_set(User, changed, ["email", "first_name", "last_name", "is_active"], batch_size=BATCH)
 
 
 def _jsonable(value):

@@ -7,7 +7,7 @@ from compliance.models.organisation import UnitKind
 from compliance.services.audit import audit_event_build
 
 from .base import ImportReport, RowError, clip
-from .csvfile import read_table
+from .csvfile import ROW_ERROR, read_table
 
 REQUIRED = ["unit_code", "name"]
 OPTIONAL = ["parent_code", "kind"]
@@ -33,17 +33,21 @@ def import_units(
     actor=None,
 ) -> ImportReport:
     table = read_table(data, required=REQUIRED, optional=OPTIONAL, mapping=mapping)
-    report = ImportReport(kind="units", rows=len(table.rows), dry_run=dry_run)
+    report = ImportReport(kind="units", rows=len(table.rows), dry_run=dry_run, skip_invalid=skip_invalid)
     existing = {u.code: u for u in OrgUnit.objects.all()}
+    # Codes are matched without regard to case: 'lpa-n' in a file is the unit loaded as 'LPA-N'.
+    spelling = {code.upper(): code for code in existing}
     errors: list[RowError] = []
     rows: dict[str, dict] = {}
     seen: dict[str, int] = {}
     for number, values in table.rows:
-        if "__error__" in values:
-            errors.append(RowError(number, "(whole row)", values["__error__"]))
+        code = spelling.setdefault(values["unit_code"].upper(), values["unit_code"])
+        if ROW_ERROR in values:
+            errors.append(RowError(number, "(whole row)", values[ROW_ERROR]))
+            seen.setdefault(code, number)
             continue
         row_errors = []
-        code = values["unit_code"]
+        values["parent_code"] = spelling.get(values["parent_code"].upper(), values["parent_code"])
         for column in REQUIRED:
             if not values[column]:
                 row_errors.append(RowError(number, column, "a value is required"))
@@ -53,7 +57,12 @@ def import_units(
             row_errors.append(RowError(number, "name", "must be at most 200 characters"))
         if code in seen:
             row_errors.append(
-                RowError(number, "unit_code", f"duplicate unit code '{clip(code)}', first on row {seen[code]}")
+                RowError(
+                    number,
+                    "unit_code",
+                    f"duplicate unit code '{clip(values['unit_code'])}' (letter case is ignored), "
+                    f"first on row {seen[code]}",
+                )
             )
         kind = KINDS.get(values["kind"].strip().lower(), "") if values["kind"] else UnitKind.TEAM
         if not kind:
@@ -71,7 +80,8 @@ def import_units(
         else:
             rows[code] = {"row": number, "name": values["name"], "parent": values["parent_code"] or None, "kind": kind}
     # Parents must exist; the resulting tree must have no cycle.
-    parents = {code: (u.get_parent().code if u.depth > 1 else None) for code, u in existing.items()}
+    code_by_path = {u.path: code for code, u in existing.items()}
+    parents = {code: code_by_path.get(u.path[: -OrgUnit.steplen]) for code, u in existing.items()}
     parents.update({code: row["parent"] for code, row in rows.items()})
     changed = True
     while changed:

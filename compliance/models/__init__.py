@@ -1,12 +1,35 @@
+from .assignments import (
+    Assignment,
+    AssignmentEvent,
+    AssignmentState,
+    EventKind,
+    Exemption,
+    Extension,
+    ExtensionRequest,
+)
 from .audit import AuditEvent
 from .equality import EqualityRecord
+from .observations import ManagerObservation, ObservedChange
 from .organisation import Function, LeadershipLevel, OrgUnit, Person, PersonFunction, RankOrGrade, WorkerType
+from .requirements import RecurrenceKind, Requirement, TriggerKind
 
 __all__ = [
+    "Assignment",
+    "AssignmentEvent",
+    "AssignmentState",
+    "EventKind",
+    "Exemption",
+    "Extension",
+    "ExtensionRequest",
+    "RecurrenceKind",
+    "Requirement",
+    "TriggerKind",
     "AuditEvent",
     "EqualityRecord",
     "Function",
     "LeadershipLevel",
+    "ManagerObservation",
+    "ObservedChange",
     "OrgUnit",
     "Person",
     "PersonFunction",

@@ -8,7 +8,7 @@ plain indexed path column can be rebuilt for the whole force in a few set-based 
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from treebeard.mp_tree import MP_Node
 
 # Fixed-width hex of the person's primary key; a path is the chain of ids from the top.
@@ -53,6 +53,8 @@ class OrgUnit(MP_Node):
     class Meta:
         verbose_name = "organisation unit"
         ordering = ["path"]
+        # Codes are matched case-insensitively by every import, so they must be unique that way.
+        constraints = [models.UniqueConstraint(Upper("code"), name="orgunit_code_unique_ignoring_case")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -127,6 +129,7 @@ class Person(models.Model):
         ordering = ["last_name", "first_name", "staff_number"]
         indexes = [models.Index(Lower("last_name"), name="person_last_name_lower")]
         constraints = [
+            models.UniqueConstraint(Upper("staff_number"), name="person_staff_number_unique_ignoring_case"),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
                 name="person_leaves_after_joining",

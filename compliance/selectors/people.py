@@ -10,6 +10,9 @@ def person_team(*, manager: Person, direct_only: bool = False, include_inactive:
     """Everyone below a manager: one indexed prefix query on the line path, at any depth."""
     if direct_only:
         team = Person.objects.filter(line_manager=manager)
+    elif not manager.line_path:
+        # Not yet placed in the tree: an empty prefix would match everyone.
+        return Person.objects.none()
     else:
         team = Person.objects.filter(line_path__startswith=manager.line_path).exclude(pk=manager.pk)
     if not include_inactive:

@@ -1,4 +1,36 @@
 from .completion import Completion, CompletionSource
-from .pages import CatalogueIndexPage, CoursePage, DeliveryMode
+from .learning import (
+    Certificate,
+    Enrolment,
+    Evaluation,
+    KnowledgeCheckAttempt,
+    ModuleProgress,
+    ProgressStatus,
+    Reflection,
+    ReflectionPromptDelivery,
+)
+from .pages import CatalogueIndexPage, CourseAudienceTag, CoursePage, DeliveryMode, ModulePage, ProgrammePage, Topic
+from .sessions import Booking, BookingStatus, FaceToFaceSession
 
-__all__ = ["CatalogueIndexPage", "Completion", "CompletionSource", "CoursePage", "DeliveryMode"]
+__all__ = [
+    "Booking",
+    "BookingStatus",
+    "CatalogueIndexPage",
+    "Certificate",
+    "Completion",
+    "CompletionSource",
+    "CourseAudienceTag",
+    "CoursePage",
+    "DeliveryMode",
+    "Enrolment",
+    "Evaluation",
+    "FaceToFaceSession",
+    "KnowledgeCheckAttempt",
+    "ModulePage",
+    "ModuleProgress",
+    "ProgrammePage",
+    "ProgressStatus",
+    "Reflection",
+    "ReflectionPromptDelivery",
+    "Topic",
+]

@@ -32,5 +32,5 @@ def test_wrong_password_is_explained_accessibly(page, assert_accessible):
     page.get_by_label("Username").fill("nobody")
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, "login with an error")

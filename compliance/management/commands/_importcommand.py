@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from compliance.importing import ImportFileError, ImportReport, read_mapping
 
@@ -31,6 +32,14 @@ class ImportCommand(BaseCommand):
             report = self.run_import(data, mapping=mapping, dry_run=dry_run, skip_invalid=skip_invalid)
         except ImportFileError as exc:
             raise CommandError(f"{file}: {exc} Nothing was written.") from None
+        except DatabaseError as exc:
+            # Validation should leave nothing for the database to refuse; the transaction is rolled
+            # back. The database's own message may quote values (restricted ones, for equality
+            # data), so it is shown only with --traceback.
+            raise CommandError(
+                f"{file}: the database refused the import; nothing was written. "
+                "Run again with --traceback for the details."
+            ) from exc
         for note in report.notes:
             self.stdout.write(note)
         for error in report.errors:
@@ -42,7 +51,7 @@ class ImportCommand(BaseCommand):
             f"deactivated {report.deactivated}, unchanged {report.unchanged}, rejected {report.rejected}"
             + (" [dry run]" if dry_run else "")
         )
-        if report.errors and not report.applied and not (dry_run and skip_invalid):
+        if report.refused:
             raise CommandError(f"{len(report.errors)} error(s) in {file}; nothing was written.")
         if report.errors:
             # Applied with --skip-invalid, but some rows were rejected: still worth a non-zero status.

@@ -1,0 +1,88 @@
+"""Create or update the beat schedules (django-celery-beat), so they are data, editable in the
+admin afterwards. Running it again changes nothing; a time changed in the admin is kept unless
+`--reset` is given."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+SCHEDULES = [
+    # name, task, crontab (minute, hour), description
+    (
+        "Compliance: nightly full sync",
+        "compliance.tasks.sync_all",
+        ("0", "2"),
+        "Recalculates every obligation: renewals open, expiries are recorded, drift is corrected.",
+    ),
+    (
+        "People: deactivate leavers",
+        "compliance.tasks.deactivate_leavers",
+        ("15", "0"),
+        "Closes the accounts of people whose leaving date has come (HR files may send it in advance).",
+    ),
+    (
+        "Courses: guided reflection prompts",
+        "courses.tasks.enqueue_due_reflection_prompts",
+        ("0", "8"),
+        "Emails each guided-reflection prompt that has fallen due, once.",
+    ),
+    (
+        "Compliance: manager observation prompts",
+        "compliance.tasks.plan_observation_prompts",
+        ("30", "8"),
+        "Asks line managers what change they have seen once a course's observation day has come, once each.",
+    ),
+    (
+        "Reminders: daily planning",
+        "compliance.reminders.tasks.plan_reminders",
+        ("0", "6"),
+        "Plans every reminder, escalation and digest due today and sends them.",
+    ),
+    (
+        "Reminders: recovery sweep",
+        "compliance.reminders.tasks.sweep_reminders",
+        ("*/15", "*"),
+        "Sends reminders still waiting 30 minutes after planning (a lost task after a broker or worker failure).",
+    ),
+]
+TIMEZONE = "Europe/London"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update the Celery beat schedules (leavers, nightly sync, reflection prompts, "
+        "manager observation prompts, reminders)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="Put back the default times and enable every task.")
+
+    @transaction.atomic
+    def handle(self, *args, reset: bool = False, **options):
+        from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+        from cms.celery import app
+
+        app.loader.import_default_modules()
+        for name, task, (minute, hour), description in SCHEDULES:
+            if task not in app.tasks:
+                self.stdout.write(f"skipped {name}: task {task} is not registered")
+                continue
+            crontab, _ = CrontabSchedule.objects.get_or_create(
+                minute=minute, hour=hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone=TIMEZONE
+            )
+            periodic = PeriodicTask.objects.filter(name=name).first()
+            if periodic is None:
+                PeriodicTask.objects.create(name=name, task=task, crontab=crontab, description=description)
+                self.stdout.write(f"created {name} ({task}) at {hour}:{minute} {TIMEZONE}")
+                continue
+            changes = {"task": task, "description": description}
+            if reset:
+                changes.update(crontab=crontab, interval=None, solar=None, clocked=None, enabled=True)
+            changed = [k for k, v in changes.items() if getattr(periodic, k if k != "crontab" else "crontab") != v]
+            if changed:
+                for key, value in changes.items():
+                    setattr(periodic, key, value)
+                periodic.save()
+                self.stdout.write(f"updated {name}: {', '.join(changed)}")
+            else:
+                self.stdout.write(f"unchanged {name}")

@@ -1,0 +1,192 @@
+"""Assignments: one person's instance of a requirement for one cycle, with its ledger.
+
+An assignment stores its lifecycle (`state`: open, satisfied or withdrawn) and the dates the
+status is derived from; the status itself (overdue, due soon, ...) depends on today's date
+and is computed by one selector, `compliance.selectors.assignments`.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from .organisation import Person
+from .requirements import Requirement, TriggerKind
+
+
+class AssignmentState(models.TextChoices):
+    OPEN = "open", "Open"
+    SATISFIED = "satisfied", "Satisfied"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Assignment(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assignments")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="assignments")
+    cycle = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True, help_text="The latest cycle for this person and requirement.")
+
+    # Why it exists.
+    trigger = models.CharField(max_length=20, choices=TriggerKind.choices)
+    trigger_date = models.DateField()
+    reason_context = models.JSONField(
+        default=dict, blank=True, help_text="What the trigger was about (rank, function, last completion)."
+    )
+    due_date = models.DateField()
+    counts_from = models.DateField(
+        null=True, blank=True, help_text="Completions on or after this date count; empty means any."
+    )
+
+    state = models.CharField(max_length=10, choices=AssignmentState.choices, default=AssignmentState.OPEN)
+    satisfied_by = models.ForeignKey(
+        "courses.Completion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    satisfied_on = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True, help_text="For recurring requirements.")
+    expired_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the learner started a course.")
+    exemption = models.ForeignKey(
+        "compliance.Exemption", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    exempt_until = models.DateField(null=True, blank=True)
+    extended_due_date = models.DateField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=200, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "requirement", "cycle"], name="assignment_once_per_cycle"),
+            models.UniqueConstraint(
+                fields=["person", "requirement"],
+                condition=models.Q(is_current=True),
+                name="assignment_one_current",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="satisfied") | models.Q(satisfied_on__isnull=False),
+                name="assignment_satisfied_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requirement", "is_current", "state"], name="assignment_req_current"),
+            models.Index(fields=["person", "is_current"], name="assignment_person_current"),
+            models.Index(fields=["due_date"], name="assignment_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement} for {self.person_id} (cycle {self.cycle})"
+
+    @property
+    def effective_due_date(self):
+        return self.extended_due_date or self.due_date
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    REDATED = "redated", "Re-dated"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    REOPENED = "reopened", "Reopened"
+    SATISFIED = "satisfied", "Satisfied"
+    EXPIRED = "expired", "Expired"
+    EXEMPTED = "exempted", "Exempted"
+    EXEMPTION_REVOKED = "exemption_revoked", "Exemption revoked"
+    EXTENDED = "extended", "Extended"
+    EXTENSION_REQUESTED = "extension_requested", "More time asked for"
+    EXTENSION_REFUSED = "extension_refused", "Request for more time refused"
+
+
+class AssignmentEvent(models.Model):
+    """The ledger: every change to an assignment, never updated or deleted."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["assignment", "at"], name="assignment_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.assignment_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Exemption(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="exemptions")
+    reason = models.TextField()
+    until = models.DateField(null=True, blank=True, help_text="Empty: for this whole cycle.")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="exemption_has_reason")]
+
+    def __str__(self) -> str:
+        return f"Exemption for assignment {self.assignment_id}"
+
+
+class Extension(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="extensions")
+    new_due_date = models.DateField()
+    previous_due_date = models.DateField()
+    reason = models.TextField()
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    request = models.OneToOneField(
+        "compliance.ExtensionRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="extension"
+    )
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="extension_has_reason"),
+            models.CheckConstraint(
+                condition=models.Q(new_due_date__gt=models.F("previous_due_date")), name="extension_is_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Extension of assignment {self.assignment_id} to {self.new_due_date}"
+
+
+class ExtensionRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="extension_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_due_date = models.DateField()
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="extension_request_has_reason"),
+            models.UniqueConstraint(
+                fields=["assignment"], condition=models.Q(status="pending"), name="extension_request_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Extension request for assignment {self.assignment_id} ({self.status})"

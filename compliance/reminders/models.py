@@ -1,0 +1,238 @@
+"""Reminder policy, the reminders themselves, and managers' digest preferences.
+
+Every message is a `Reminder` row before it is sent. A unique constraint on what the row is
+about (the assignment and its due date, the kind, the offset and the recipient; or, for a
+digest, the manager and the period) is what makes planning idempotent: running a day again,
+or two planners at once, inserts nothing new. Sending changes a row from planned to sent in
+the same transaction that sends the email, so a row is sent once.
+
+The in-app notification list is the same rows seen by their recipient (`Notification`).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class ReminderPolicy(models.Model):
+    """When reminders go out. One force-wide default (no requirement) and optional overrides,
+    one per requirement. Empty day counts switch that reminder off."""
+
+    requirement = models.OneToOneField(
+        "compliance.Requirement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_policy",
+        help_text="Leave empty for the force-wide default; choose a requirement to override it for that one.",
+    )
+    learner_on_assignment = models.BooleanField(
+        default=True, help_text="Tell the learner when a new obligation is assigned to them."
+    )
+    learner_days_before = models.PositiveSmallIntegerField(
+        default=14, null=True, blank=True, help_text="Remind the learner this many days before the due date."
+    )
+    learner_on_due_date = models.BooleanField(default=True, help_text="Remind the learner on the due date.")
+    learner_days_overdue = models.PositiveSmallIntegerField(
+        default=7, null=True, blank=True, help_text="Remind the learner this many days after the due date."
+    )
+    escalate_second_line_days = models.PositiveSmallIntegerField(
+        default=14,
+        null=True,
+        blank=True,
+        help_text="Tell the learner's second-line manager (their line manager's manager) this many days overdue.",
+    )
+    escalate_ld_days = models.PositiveSmallIntegerField(
+        default=30, null=True, blank=True, help_text="Tell Learning and Development this many days overdue."
+    )
+    ld_email = models.EmailField(
+        blank=True,
+        help_text="Where escalations to Learning and Development go. Empty: every member of the L&D lead group.",
+    )
+
+    # Digest settings are force-wide: only the default policy's are used.
+    digest_enabled = models.BooleanField(
+        default=True, help_text="Send line managers a digest of their team's overdue and due-soon training."
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        choices=WEEKDAYS, default=0, help_text="The day the weekly digest goes out."
+    )
+    digest_due_soon_days = models.PositiveSmallIntegerField(
+        default=14, help_text="The digest lists training due within this many days, as well as overdue training."
+    )
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "reminder policy"
+        verbose_name_plural = "reminder policies"
+        ordering = ["requirement__name"]
+        constraints = [
+            models.UniqueConstraint(
+                models.Value(1),
+                condition=models.Q(requirement__isnull=True),
+                name="reminder_policy_one_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.requirement}" if self.requirement_id else "Force-wide reminder policy"
+
+    def clean(self) -> None:
+        if (
+            self.escalate_second_line_days is not None
+            and self.escalate_ld_days is not None
+            and self.escalate_ld_days <= self.escalate_second_line_days
+        ):
+            raise ValidationError({"escalate_ld_days": "Escalate to L&D later than to the second-line manager."})
+
+
+class DigestFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    DAILY = "daily", "Daily"
+
+
+class DigestPreference(models.Model):
+    """A line manager's choice of how often to get their team digest (weekly unless set)."""
+
+    person = models.OneToOneField("compliance.Person", on_delete=models.CASCADE, related_name="digest_preference")
+    frequency = models.CharField(max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.frequency}"
+
+
+class ReminderKind(models.TextChoices):
+    ASSIGNED = "assigned", "New training assigned"
+    BEFORE_DUE = "before_due", "Due soon"
+    DUE_TODAY = "due_today", "Due today"
+    OVERDUE = "overdue", "Overdue"
+    ESCALATION_SECOND_LINE = "escalation_second_line", "Escalation to second-line manager"
+    ESCALATION_LD = "escalation_ld", "Escalation to L&D"
+    MANAGER_DIGEST = "manager_digest", "Line manager digest"
+    EXTENSION_DECISION = "extension_decision", "Request for more time decided"
+
+
+class ReminderStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped"
+    FAILED = "failed", "Failed"
+
+
+class Reminder(models.Model):
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    assignment = models.ForeignKey(
+        "compliance.Assignment", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    due_on = models.DateField(null=True, blank=True, help_text="The due date the reminder is about.")
+    offset_days = models.SmallIntegerField(
+        default=0, help_text="Days after the due date (negative: before) that the policy asked for."
+    )
+    period = models.DateField(null=True, blank=True, help_text="For a digest: the day or week it covers.")
+
+    recipient_person = models.ForeignKey(
+        "compliance.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+    )
+    recipient_email = models.EmailField()
+
+    status = models.CharField(
+        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PLANNED, db_index=True
+    )
+    planned_on = models.DateField(db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    subject = models.CharField(max_length=255, blank=True, help_text="As sent.")
+    reason = models.CharField(max_length=500, blank=True, help_text="Why it was sent (the rule that applied).")
+    skip_reason = models.CharField(max_length=255, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, help_text="When the recipient read it in the site.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-planned_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "kind", "due_on", "offset_days", "recipient_email"],
+                condition=models.Q(assignment__isnull=False),
+                name="reminder_once_per_assignment",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient_person", "kind", "period"],
+                condition=models.Q(assignment__isnull=True),
+                name="reminder_digest_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(assignment__isnull=False) & models.Q(due_on__isnull=False))
+                | (
+                    models.Q(kind="manager_digest")
+                    & models.Q(recipient_person__isnull=False)
+                    & models.Q(period__isnull=False)
+                ),
+                name="reminder_is_about_something",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="reminder_sent_has_time"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="reminder_status_created"),
+            models.Index(fields=["recipient_user", "status", "sent_at"], name="reminder_recipient_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient_email} ({self.get_status_display().lower()})"
+
+    # For the log's listing and export: digests have no assignment, so these never fail on one.
+    @property
+    def about_person(self):
+        """The person whose training the reminder is about; None for a digest."""
+        return self.assignment.person if self.assignment_id else None
+
+    @property
+    def about_staff_number(self) -> str:
+        person = self.about_person
+        return person.staff_number if person else ""
+
+    @property
+    def recipient_staff_number(self) -> str:
+        """The recipient's staff number; blank for an address that is not a person (the L&D inbox)."""
+        return self.recipient_person.staff_number if self.recipient_person_id else ""
+
+    @property
+    def item(self) -> str:
+        """What it was about: the training's name, or which digest."""
+        if self.assignment_id:
+            return self.assignment.requirement.name
+        if self.kind == ReminderKind.MANAGER_DIGEST:
+            return f"Team digest ({self.period:%-d %B %Y})" if self.period else "Team digest"
+        return ""
+
+
+class NotificationManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(status=ReminderStatus.SENT, recipient_user__isnull=False)
+
+
+class Notification(Reminder):
+    """A sent reminder as its recipient sees it in the site."""
+
+    objects = NotificationManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["-sent_at", "-pk"]

@@ -1,0 +1,480 @@
+"""Planning and sending reminders.
+
+Planning (`reminders_plan`) is set-based: one query for the assignments that might be owed
+something today, one for the managers owed a digest, rules applied in memory, rows inserted
+with `bulk_create(ignore_conflicts=True)`. The unique constraints on `Reminder` make a
+second run, or two at once, insert nothing. Sending is enqueued in batches once the rows
+have committed.
+
+Sending (`reminders_send`) loads a batch in a few queries, then for each row, in its own
+transaction, flips it from planned to sent with a conditional UPDATE that also re-checks the
+assignment's status, and sends the email before committing. If the mail server fails the
+transaction rolls back (the row stays planned, the task retries); if the worker dies the
+database rolls back the same way and the redelivered task, or the recovery sweep, sends it.
+Two workers given the same row: the second UPDATE waits for the first to commit, then
+matches nothing. The cost is one query per email plus a few per batch.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Case, Count, Exists, F, OuterRef, Value, When
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from compliance.models import Person
+from compliance.selectors.assignments import LEARNER, MANAGER, Status, assignment_reason, assignment_status
+
+from .models import DigestFrequency, DigestPreference, Reminder, ReminderKind, ReminderStatus
+from .selectors import (
+    CATCH_UP_DAYS,
+    REMINDABLE,
+    digest_frequency,
+    digest_lines,
+    digest_recipients,
+    ld_recipients,
+    remindable_assignments,
+    reminder_candidates,
+    reminder_policies,
+    user_notifications,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+INSERT_BATCH_SIZE = 2000
+MAX_ATTEMPTS = 8
+
+
+@dataclass
+class PlanResult:
+    considered: int = 0
+    planned: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    enqueued: int = 0
+
+
+def _long_date(date: datetime.date) -> str:
+    return date_format(date, "j F Y")
+
+
+def _policy_label(policy) -> str:
+    return f"policy for {policy.requirement}" if policy.requirement_id else "force-wide policy"
+
+
+def _assignment_rows(candidate, policies, today, ld_cache) -> list[Reminder]:
+    (
+        assignment_id,
+        requirement_id,
+        due_date,
+        due,
+        created_at,
+        person_id,
+        user_id,
+        email,
+        second_line_id,
+        second_line_user_id,
+        second_line_email,
+        second_line_active,
+    ) = candidate
+    policy = policies.for_requirement(requirement_id)
+    label = _policy_label(policy)
+    created_on = timezone.localdate(created_at)
+    days = (today - due).days  # negative before the due date
+    rows = []
+
+    def learner(kind, due_on, offset, reason):
+        rows.append(
+            Reminder(
+                kind=kind,
+                assignment_id=assignment_id,
+                due_on=due_on,
+                offset_days=offset,
+                recipient_person_id=person_id,
+                recipient_user_id=user_id,
+                recipient_email=email,
+                planned_on=today,
+                reason=reason,
+            )
+        )
+
+    if policy.learner_on_assignment and created_on >= today - datetime.timedelta(days=CATCH_UP_DAYS):
+        # Keyed on the original due date: an extension does not announce the assignment again.
+        learner(ReminderKind.ASSIGNED, due_date, 0, f"Newly assigned ({label}).")
+    n = policy.learner_days_before
+    if n and 0 < -days <= n and -days > n - CATCH_UP_DAYS and created_on < due - datetime.timedelta(days=n):
+        learner(ReminderKind.BEFORE_DUE, due, -n, f"{n} days before the due date ({label}).")
+    if policy.learner_on_due_date and 0 <= days < CATCH_UP_DAYS and created_on < due:
+        learner(ReminderKind.DUE_TODAY, due, 0, f"On the due date ({label}).")
+    m = policy.learner_days_overdue
+    if m and m <= days < m + CATCH_UP_DAYS:
+        learner(ReminderKind.OVERDUE, due, m, f"{m} days overdue ({label}).")
+    e = policy.escalate_second_line_days
+    if e and e <= days < e + CATCH_UP_DAYS and second_line_id and second_line_active and second_line_email:
+        rows.append(
+            Reminder(
+                kind=ReminderKind.ESCALATION_SECOND_LINE,
+                assignment_id=assignment_id,
+                due_on=due,
+                offset_days=e,
+                recipient_person_id=second_line_id,
+                recipient_user_id=second_line_user_id,
+                recipient_email=second_line_email,
+                planned_on=today,
+                reason=f"{e} days overdue: escalated to the second-line manager ({label}).",
+            )
+        )
+    lim = policy.escalate_ld_days
+    if lim and lim <= days < lim + CATCH_UP_DAYS:
+        if policy.pk not in ld_cache:
+            ld_cache[policy.pk] = ld_recipients(policy=policy)
+        for ld_user_id, ld_email in ld_cache[policy.pk]:
+            rows.append(
+                Reminder(
+                    kind=ReminderKind.ESCALATION_LD,
+                    assignment_id=assignment_id,
+                    due_on=due,
+                    offset_days=lim,
+                    recipient_user_id=ld_user_id,
+                    recipient_email=ld_email,
+                    planned_on=today,
+                    reason=f"{lim} days overdue: escalated to Learning and Development ({label}).",
+                )
+            )
+    return rows
+
+
+def _digest_rows(*, today: datetime.date, policies) -> list[Reminder]:
+    policy = policies.default
+    if not policy.digest_enabled:
+        return []
+    weekly_today = today.weekday() == policy.digest_weekday
+    week_start = today - datetime.timedelta(days=today.weekday())
+    rows = []
+    for person_id, user_id, email, frequency in digest_recipients(
+        today=today, due_soon_days=policy.digest_due_soon_days
+    ):
+        frequency = digest_frequency(frequency)
+        if frequency == DigestFrequency.DAILY:
+            period, reason = today, "Daily team digest (the manager's choice)."
+        elif weekly_today:
+            period, reason = week_start, f"Weekly team digest, sent on {policy.get_digest_weekday_display()}s."
+        else:
+            continue
+        if not email:
+            continue
+        rows.append(
+            Reminder(
+                kind=ReminderKind.MANAGER_DIGEST,
+                period=period,
+                recipient_person_id=person_id,
+                recipient_user_id=user_id,
+                recipient_email=email,
+                planned_on=today,
+                reason=reason,
+            )
+        )
+    return rows
+
+
+def reminders_plan(*, today: datetime.date | None = None, enqueue: bool = True) -> PlanResult:
+    """Insert every reminder due today (once, however often this runs) and enqueue sending."""
+    today = today or timezone.localdate()
+    policies = reminder_policies()
+    result = PlanResult()
+    ld_cache: dict = {}
+    pending: list[Reminder] = []
+
+    def flush():
+        if pending:
+            Reminder.objects.bulk_create(pending, batch_size=INSERT_BATCH_SIZE, ignore_conflicts=True)
+            pending.clear()
+
+    with transaction.atomic():
+        for candidate in reminder_candidates(today=today, policies=policies).iterator(chunk_size=5000):
+            result.considered += 1
+            pending.extend(_assignment_rows(candidate, policies, today, ld_cache))
+            if len(pending) >= INSERT_BATCH_SIZE:
+                flush()
+        pending.extend(_digest_rows(today=today, policies=policies))
+        flush()
+        if enqueue:
+            ids = list(
+                Reminder.objects.filter(status=ReminderStatus.PLANNED, planned_on=today)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            # A day other than today (a simulation, a re-run) is sent as of that day too.
+            as_of = today if today != timezone.localdate() else None
+            result.enqueued = reminders_enqueue(reminder_ids=ids, as_of=as_of)
+    # What this day holds, however many runs inserted it (a re-run shows the same, and enqueues
+    # only what is still planned).
+    result.by_kind = dict(
+        Reminder.objects.filter(planned_on=today).values_list("kind").annotate(count=Count("pk")).order_by()
+    )
+    result.planned = sum(result.by_kind.values())
+    return result
+
+
+def reminders_enqueue(*, reminder_ids: list[int], as_of: datetime.date | None = None) -> int:
+    """Enqueue sending in batches once the current transaction commits (never before: a
+    rolled-back plan must send nothing). A broker that is down is logged, not raised: the rows
+    are safe in the database and the recovery sweep sends them."""
+    from .tasks import send_reminders
+
+    day = as_of.isoformat() if as_of else None
+    for start in range(0, len(reminder_ids), BATCH_SIZE):
+        chunk = reminder_ids[start : start + BATCH_SIZE]
+        transaction.on_commit(lambda chunk=chunk: send_reminders.delay(chunk, day), robust=True)
+    return len(reminder_ids)
+
+
+def reminders_sweep(*, older_than: datetime.timedelta = datetime.timedelta(minutes=30)) -> int:
+    """Re-enqueue reminders still planned some time after they were created: their task was
+    lost (a broker restarted without persistence, a worker killed before it could requeue).
+    Sending is idempotent, so a row that was merely slow is not sent twice."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Reminder.objects.filter(status=ReminderStatus.PLANNED, created_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        reminders_enqueue(reminder_ids=ids)
+    return len(ids)
+
+
+# Sending -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    skipped: int = 0
+    already_done: int = 0
+
+
+def _base_url() -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+def _course_links(requirement) -> list[tuple[str, str]]:
+    links = []
+    for course in requirement.courses.all():
+        if not course.live:
+            continue
+        url = course.get_url()
+        if url:
+            links.append((course.title, url if url.startswith("http") else _base_url() + url))
+    return links
+
+
+def _subject(reminder: Reminder, today: datetime.date, lines=None) -> str:
+    if reminder.kind == ReminderKind.MANAGER_DIGEST:
+        overdue = sum(1 for line in lines if line.status == Status.OVERDUE)
+        due_soon = len(lines) - overdue
+        return f"Your team's training: {overdue} overdue, {due_soon} due soon"
+    a = reminder.assignment
+    name = a.requirement.name
+    due = a.effective_due_date
+    days = (today - due).days
+    if reminder.kind == ReminderKind.ASSIGNED:
+        if days > 0:
+            return f"New required training: {name}, overdue since {_long_date(due)}"
+        return f"New required training: {name}, due by {_long_date(due)}"
+    if reminder.kind == ReminderKind.BEFORE_DUE:
+        return f"{name} is due in {-days} days, by {_long_date(due)}"
+    if reminder.kind == ReminderKind.DUE_TODAY:
+        return f"{name} is due today" if days <= 0 else f"{name} was due on {_long_date(due)}"
+    if reminder.kind == ReminderKind.OVERDUE:
+        return f"{name} is overdue: it was due on {_long_date(due)}"
+    person = a.person.full_name
+    return f"{person} is {days} days overdue with {name}"
+
+
+def _message(reminder: Reminder, today: datetime.date, connection, lines=None) -> EmailMultiAlternatives:
+    base = _base_url()
+    context = {
+        "reminder": reminder,
+        "today": today,
+        "base_url": base,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "notifications_url": f"{base}/notifications/",
+    }
+    if reminder.kind == ReminderKind.MANAGER_DIGEST:
+        template = "digest"
+        context.update(
+            lines=lines,
+            overdue=[line for line in lines if line.status == Status.OVERDUE],
+            due_soon=[line for line in lines if line.status != Status.OVERDUE],
+            team_url=f"{base}/team/",
+            recipient_name=reminder.recipient_person.first_name if reminder.recipient_person else "",
+        )
+    else:
+        a = reminder.assignment
+        due = a.effective_due_date
+        context.update(
+            assignment=a,
+            requirement=a.requirement,
+            person=a.person,
+            due_date=due,
+            days_overdue=max((today - due).days, 0),
+            days_left=max((due - today).days, 0),
+            # Escalations go to managers and L&D: the reason in the third person.
+            why=assignment_reason(
+                assignment=a, perspective=LEARNER if reminder.recipient_person_id == a.person_id else MANAGER
+            ),
+            courses=_course_links(a.requirement),
+            my_training_url=f"{base}/my-training/",
+            team_url=f"{base}/team/",
+        )
+        if reminder.kind == ReminderKind.ESCALATION_SECOND_LINE:
+            template = "escalation"
+        elif reminder.kind == ReminderKind.ESCALATION_LD:
+            template = "escalation"
+            context["admin_url"] = f"{base}/admin/compliance_assignment/inspect/{a.pk}/"
+        else:
+            template = "learner"
+    subject = _subject(reminder, today, lines)
+    context["subject"] = subject
+    text = render_to_string(f"reminders/email/{template}.txt", context)
+    html = render_to_string(f"reminders/email/{template}.html", context)
+    domain = base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[reminder.recipient_email],
+        connection=connection,
+        # A stable Message-ID: should a message ever be handed over twice, mail systems
+        # (and our tests) recognise the copy.
+        headers={"Message-ID": f"<reminder-{reminder.pk}@{domain}>", "X-Reminder-Id": str(reminder.pk)},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _skip(ids_by_reason: dict[str, list[int]]) -> int:
+    count = 0
+    for reason, ids in ids_by_reason.items():
+        count += Reminder.objects.filter(pk__in=ids, status=ReminderStatus.PLANNED).update(
+            status=ReminderStatus.SKIPPED, skip_reason=reason[:255]
+        )
+    return count
+
+
+def _record_failure(reminder_id: int, error: Exception) -> None:
+    Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.PLANNED).update(
+        attempts=F("attempts") + 1,
+        last_error=f"{type(error).__name__}: {error}"[:500],
+        status=Case(
+            When(attempts__gte=MAX_ATTEMPTS - 1, then=Value(ReminderStatus.FAILED)),
+            default=Value(ReminderStatus.PLANNED),
+        ),
+    )
+
+
+def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None = None) -> SendResult:
+    """Send the planned reminders among these ids; a second call with the same ids sends nothing."""
+    today = today or timezone.localdate()
+    result = SendResult()
+    ids = sorted(set(reminder_ids))
+    rows = list(
+        Reminder.objects.filter(pk__in=ids, status=ReminderStatus.PLANNED)
+        .select_related("assignment__requirement", "assignment__person", "recipient_person")
+        .prefetch_related("assignment__requirement__courses")
+        .order_by("pk")
+    )
+    result.already_done = len(ids) - len(rows)
+    if not rows:
+        return result
+
+    policy = reminder_policies().default
+    digests = [r for r in rows if r.kind == ReminderKind.MANAGER_DIGEST]
+    lines_by_manager = (
+        digest_lines(
+            manager_ids=[r.recipient_person_id for r in digests], today=today, due_soon_days=policy.digest_due_soon_days
+        )
+        if digests
+        else {}
+    )
+
+    skips: dict[str, list[int]] = defaultdict(list)
+    to_send = []
+    for reminder in rows:
+        if reminder.assignment_id:
+            status = assignment_status(assignment=reminder.assignment, today=today)
+            if status not in REMINDABLE:
+                skips[f"Not sent: by then the training was {Status.LABELS[status].lower()}."].append(reminder.pk)
+                continue
+            if not reminder.assignment.person.is_active:
+                skips["Not sent: the person has left."].append(reminder.pk)
+                continue
+            to_send.append((reminder, None))
+        else:
+            lines = lines_by_manager.get(reminder.recipient_person_id, [])
+            if not lines:
+                skips["Not sent: nothing in the team is overdue or due soon any more."].append(reminder.pk)
+                continue
+            to_send.append((reminder, lines))
+    result.skipped += _skip(skips)
+
+    still_remindable = remindable_assignments(today=today).filter(pk=OuterRef("assignment_id"))
+    gone: list[int] = []
+    connection = get_connection()
+    with connection:
+        for reminder, lines in to_send:
+            subject = _subject(reminder, today, lines)
+            claim = Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.PLANNED)
+            if reminder.assignment_id:
+                claim = claim.filter(Exists(still_remindable))
+            try:
+                with transaction.atomic():
+                    # Row-locking UPDATE: a concurrent sender waits here, then matches nothing.
+                    claimed = claim.update(
+                        status=ReminderStatus.SENT,
+                        sent_at=timezone.now(),
+                        attempts=F("attempts") + 1,
+                        subject=subject[:255],
+                        last_error="",
+                    )
+                    if claimed:
+                        _message(reminder, today, connection, lines).send()
+            except Exception as error:
+                _record_failure(reminder.pk, error)
+                raise
+            if claimed:
+                result.sent += 1
+            else:
+                gone.append(reminder.pk)
+    if gone:
+        # Sent by someone else meanwhile, or no longer needed: only the latter is still planned.
+        skipped = _skip({"Not sent: the training was completed, exempted or withdrawn before sending.": gone})
+        result.skipped += skipped
+        result.already_done += len(gone) - skipped
+    return result
+
+
+# Notifications and preferences ---------------------------------------------------------------
+
+
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications read, or all of them."""
+    qs = user_notifications(user=user).filter(read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())
+
+
+def digest_preference_set(*, person: Person, frequency: str) -> DigestPreference:
+    if frequency not in DigestFrequency.values:
+        raise ValueError(f"Unknown digest frequency: {frequency}")
+    preference, _ = DigestPreference.objects.update_or_create(person=person, defaults={"frequency": frequency})
+    return preference

@@ -1,0 +1,68 @@
+"""Thin Celery tasks for reminders: take ids or nothing, call a service, safe to run twice.
+
+`send_reminders` acknowledges late and is rejected back to the queue if its worker dies, so
+a batch interrupted by a crash runs again; rows already sent are not sent again because
+sending flips each row from planned to sent in the transaction that sends it.
+"""
+
+import datetime
+import logging
+import smtplib
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError, connection
+
+from .services import reminders_plan, reminders_send, reminders_sweep
+
+logger = logging.getLogger(__name__)
+
+RETRYABLE = (smtplib.SMTPException, ConnectionError, TimeoutError, OperationalError, InterfaceError)
+
+
+class QueryCounter:
+    """Counts the statements a task runs (logged, and read by the benchmark)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def plan_reminders(today: str | None = None) -> dict:
+    """The daily run: plan everything due today and enqueue sending in batches."""
+    day = datetime.date.fromisoformat(today) if today else None
+    result = reminders_plan(today=day)
+    return {"considered": result.considered, "planned": result.planned, "enqueued": result.enqueued}
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=6,
+)
+def send_reminders(reminder_ids: list[int], as_of: str | None = None) -> dict:
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    queries = QueryCounter()
+    with connection.execute_wrapper(queries):
+        result = reminders_send(reminder_ids=reminder_ids, today=day)
+    logger.info(
+        "reminders batch: sent=%d skipped=%d already_done=%d queries=%d",
+        result.sent,
+        result.skipped,
+        result.already_done,
+        queries.count,
+    )
+    return {"sent": result.sent, "skipped": result.skipped, "already_done": result.already_done}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sweep_reminders(older_than_minutes: float = 30) -> int:
+    """Recovery: re-enqueue reminders still planned long after they were created."""
+    return reminders_sweep(older_than=datetime.timedelta(minutes=older_than_minutes))

@@ -1,0 +1,502 @@
+"""Exemptions, extensions, extension requests and completions entered by hand.
+
+Each write records a ledger event on the assignment and an audit event, in the same
+transaction.
+"""
+
+import datetime
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from compliance.models import (
+    Assignment,
+    AssignmentEvent,
+    AssignmentState,
+    EventKind,
+    Exemption,
+    Extension,
+    ExtensionRequest,
+    Person,
+)
+from compliance.roles import Role, user_has_role
+from compliance.selectors.people import person_is_manager_of
+from compliance.services.audit import audit_event_record
+from courses.models import Completion, CompletionSource, CoursePage
+from courses.services.completions import completion_record, completion_void
+
+logger = logging.getLogger(__name__)
+
+EARLIEST_COMPLETION = datetime.date(1900, 1, 1)
+# The longest extension: this many days after the current due date (or today, if later).
+MAX_EXTENSION_DAYS = 365
+
+
+def user_is_compliance_admin(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user_has_role(user, Role.COMPLIANCE_ADMIN)))
+
+
+def _require_admin(actor) -> None:
+    if not user_is_compliance_admin(actor):
+        raise PermissionDenied("Only compliance administrators may do this.")
+
+
+def _require_open(assignment: Assignment) -> None:
+    if assignment.state != AssignmentState.OPEN:
+        raise ValidationError(
+            f"This assignment is {assignment.get_state_display().lower()}: only open ones can change."
+        )
+
+
+def _long_date(date: datetime.date) -> str:
+    return date_format(date, "j F Y")
+
+
+def _who(person: Person) -> str:
+    """How the audit trail names a person: searchable by name and by staff number."""
+    return f"{person.full_name} ({person.staff_number})"
+
+
+def extension_latest_date(*, assignment: Assignment, today: datetime.date | None = None) -> datetime.date:
+    """The latest due date an extension may give: a year after the current due date, or
+    after today if the training is already overdue."""
+    today = today or timezone.localdate()
+    return max(assignment.effective_due_date, today) + datetime.timedelta(days=MAX_EXTENSION_DAYS)
+
+
+def _check_new_due_date(
+    *, assignment: Assignment, new_due_date: datetime.date, field: str, today: datetime.date | None = None
+) -> None:
+    """The one rule for every extension (granted, asked for or approved): not in the past,
+    later than the current due date, and at most MAX_EXTENSION_DAYS after it (or after today,
+    when the training is already overdue)."""
+    today = today or timezone.localdate()
+    current = assignment.effective_due_date
+    if new_due_date < today:
+        raise ValidationError(
+            {field: f"The new due date, {_long_date(new_due_date)}, has already passed: choose today or later."},
+            code="in_the_past",
+        )
+    if new_due_date <= current:
+        raise ValidationError(
+            {field: f"Choose a date after the current due date, {_long_date(current)}."}, code="too_early"
+        )
+    latest = extension_latest_date(assignment=assignment, today=today)
+    if new_due_date > latest:
+        after = "today" if today > current else f"the current due date, {_long_date(current)}"
+        raise ValidationError(
+            {
+                field: f"The new due date can be at most {MAX_EXTENSION_DAYS} days after {after}: "
+                f"choose {_long_date(latest)} or earlier."
+            },
+            code="too_late",
+        )
+
+
+def _event(assignment: Assignment, kind: str, actor, reason: str, **data) -> None:
+    AssignmentEvent.objects.create(assignment=assignment, kind=kind, actor=actor, reason=reason[:500], data=data)
+
+
+@transaction.atomic
+def exemption_grant(
+    *,
+    assignment: Assignment,
+    reason: str,
+    actor: AbstractBaseUser,
+    until: datetime.date | None = None,
+    source: str = "admin",
+) -> Exemption:
+    _require_admin(actor)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("person", "requirement").get(pk=assignment.pk)
+    )
+    _require_open(assignment)
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the exemption."})
+    if until and until < timezone.localdate():
+        raise ValidationError({"until": "The exemption would already have ended."})
+    previous = assignment.exemption
+    if previous is not None and previous.revoked_at is None:
+        # One exemption in force at a time: a new grant replaces the old one, on the record.
+        previous.revoked_at, previous.revoked_by = timezone.now(), actor
+        previous.revoke_reason = "Replaced by a new exemption"
+        previous.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    exemption = Exemption.objects.create(assignment=assignment, reason=reason.strip(), until=until, approved_by=actor)
+    assignment.exemption = exemption
+    assignment.exempt_until = until
+    assignment.save(update_fields=["exemption", "exempt_until", "updated_at"])
+    _event(assignment, EventKind.EXEMPTED, actor, reason, until=until.isoformat() if until else None)
+    audit_event_record(
+        action="exemption_granted",
+        obj=exemption,
+        summary=f"Exempted {_who(assignment.person)} from '{assignment.requirement}'"
+        + (f" until {_long_date(until)}" if until else ""),
+        source=source,
+        actor=actor,
+        changes={"assignment": assignment.pk, "reason": reason, "until": until.isoformat() if until else None},
+    )
+    return exemption
+
+
+@transaction.atomic
+def exemption_revoke(*, exemption: Exemption, actor: AbstractBaseUser, reason: str, source: str = "admin") -> Exemption:
+    _require_admin(actor)
+    exemption = (
+        Exemption.objects.select_for_update(of=("self",))
+        .select_related("assignment__person", "assignment__requirement")
+        .get(pk=exemption.pk)
+    )
+    if exemption.revoked_at:
+        return exemption
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for revoking the exemption."})
+    exemption.revoked_at, exemption.revoked_by, exemption.revoke_reason = timezone.now(), actor, reason.strip()
+    exemption.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    Assignment.objects.filter(pk=exemption.assignment_id, exemption=exemption).update(
+        exemption=None, exempt_until=None, updated_at=timezone.now()
+    )
+    _event(exemption.assignment, EventKind.EXEMPTION_REVOKED, actor, reason)
+    audit_event_record(
+        action="exemption_revoked",
+        obj=exemption,
+        summary=f"Exemption of {_who(exemption.assignment.person)} from '{exemption.assignment.requirement}' revoked",
+        source=source,
+        actor=actor,
+        changes={"reason": reason},
+    )
+    return exemption
+
+
+def _grant_extension(
+    *,
+    assignment: Assignment,
+    new_due_date: datetime.date,
+    reason: str,
+    actor,
+    source: str,
+    request=None,
+    today: datetime.date | None = None,
+) -> Extension:
+    _require_open(assignment)
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the extension."})
+    previous = assignment.effective_due_date
+    _check_new_due_date(
+        assignment=assignment,
+        new_due_date=new_due_date,
+        field="requested_due_date" if request is not None else "new_due_date",
+        today=today,
+    )
+    extension = Extension.objects.create(
+        assignment=assignment,
+        new_due_date=new_due_date,
+        previous_due_date=previous,
+        reason=reason.strip(),
+        approved_by=actor,
+        request=request,
+    )
+    assignment.extended_due_date = new_due_date
+    assignment.save(update_fields=["extended_due_date", "updated_at"])
+    _event(
+        assignment,
+        EventKind.EXTENDED,
+        actor,
+        reason,
+        old_due_date=previous.isoformat(),
+        due_date=new_due_date.isoformat(),
+    )
+    audit_event_record(
+        action="extension_granted",
+        obj=extension,
+        summary=f"Extended '{assignment.requirement}' for {_who(assignment.person)} to {_long_date(new_due_date)}",
+        source=source,
+        actor=actor,
+        changes={"assignment": assignment.pk, "from": previous.isoformat(), "to": new_due_date.isoformat()},
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_grant(
+    *,
+    assignment: Assignment,
+    new_due_date: datetime.date,
+    reason: str,
+    actor: AbstractBaseUser,
+    source: str = "admin",
+    today: datetime.date | None = None,
+) -> Extension:
+    _require_admin(actor)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("requirement", "person").get(pk=assignment.pk)
+    )
+    return _grant_extension(
+        assignment=assignment, new_due_date=new_due_date, reason=reason, actor=actor, source=source, today=today
+    )
+
+
+def user_can_decide_extension(*, user, assignment: Assignment) -> bool:
+    """The learner's managers (anyone above them in line management) or an administrator."""
+    if user_is_compliance_admin(user):
+        return True
+    manager = Person.objects.filter(user=user).first() if user and user.is_authenticated else None
+    # An empty line path (not yet placed in the tree) would be a prefix of everyone's.
+    return (
+        manager is not None
+        and bool(manager.line_path)
+        and person_is_manager_of(manager=manager, person=assignment.person)
+    )
+
+
+@transaction.atomic
+def extension_request_create(
+    *,
+    assignment: Assignment,
+    user: AbstractBaseUser,
+    requested_due_date: datetime.date,
+    reason: str,
+    today: datetime.date | None = None,
+) -> ExtensionRequest:
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("person", "requirement").get(pk=assignment.pk)
+    )
+    if assignment.person.user_id != user.pk:
+        raise PermissionDenied("You can only ask for more time for your own training.")
+    _require_open(assignment)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you need more time."})
+    _check_new_due_date(assignment=assignment, new_due_date=requested_due_date, field="requested_due_date", today=today)
+    try:
+        with transaction.atomic():
+            request = ExtensionRequest.objects.create(
+                assignment=assignment, requested_by=user, requested_due_date=requested_due_date, reason=reason.strip()
+            )
+    except IntegrityError:
+        raise ValidationError("You have already asked for more time for this; wait for the decision.") from None
+    _event(
+        assignment,
+        EventKind.EXTENSION_REQUESTED,
+        user,
+        reason.strip(),
+        requested_due_date=requested_due_date.isoformat(),
+    )
+    audit_event_record(
+        action="extension_requested",
+        obj=request,
+        summary=f"{_who(assignment.person)} asked for more time for '{assignment.requirement}', "
+        f"until {_long_date(requested_due_date)}",
+        source="site",
+        actor=user,
+        changes={"assignment": assignment.pk, "reason": reason},
+    )
+    return request
+
+
+def _decision_message(request: ExtensionRequest, decider: str) -> tuple[str, str]:
+    """The subject (also the notification's title) and the email body."""
+    name = request.assignment.requirement.name
+    asked = f"You asked on {_long_date(timezone.localdate(request.requested_at))} for more time for {name}"
+    if request.status == ExtensionRequest.Status.APPROVED:
+        subject = f"More time approved: {name} is now due by {_long_date(request.requested_due_date)}"
+        body = (
+            f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
+            f"{decider} approved your request: it is now due by {_long_date(request.requested_due_date)}."
+        )
+    else:
+        subject = f"More time refused for {name}: {request.decision_note}"
+        due = _long_date(request.assignment.effective_due_date)
+        body = (
+            f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
+            f"{decider} refused your request: {request.decision_note}\n\nIt is still due by {due}."
+        )
+    if request.decision_note and request.status == ExtensionRequest.Status.APPROVED:
+        body += f"\n\nTheir note: {request.decision_note}"
+    return subject, body
+
+
+def _notify_learner_of_decision(request: ExtensionRequest, actor) -> None:
+    """An in-app notification for the learner, and an email once the decision is committed."""
+    from compliance.reminders.models import Reminder, ReminderKind, ReminderStatus
+
+    person = request.assignment.person
+    email = person.email or getattr(person.user, "email", "")
+    if not email:
+        return
+    decider_person = getattr(actor, "person", None)  # a manager's HR name; an administrator may have none
+    decider = decider_person.full_name if decider_person else (actor.get_full_name() or actor.get_username())
+    subject, body = _decision_message(request, decider)
+    now = timezone.now()
+    # A second decision on the same date (asked, refused, asked again) reuses the row: the
+    # unique constraint on reminders allows one per assignment, kind, date and recipient.
+    Reminder.objects.update_or_create(
+        assignment=request.assignment,
+        kind=ReminderKind.EXTENSION_DECISION,
+        due_on=request.requested_due_date,
+        offset_days=0,
+        recipient_email=email,
+        defaults={
+            "recipient_person": person,
+            "recipient_user": person.user,
+            "status": ReminderStatus.SENT,
+            "planned_on": timezone.localdate(),
+            "sent_at": now,
+            "read_at": None,
+            "attempts": 1,
+            "subject": subject[:255],
+            "reason": f"Request for more time {request.get_status_display().lower()}"[:500],
+        },
+    )
+    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/my-training/"
+
+    def send():
+        try:
+            send_mail(
+                subject=subject[:255],
+                message=f"{body}\n\nSee your training: {url}\n",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[email],
+            )
+        except Exception:  # the decision stands; the notification is in the site
+            logger.exception("Could not email the decision on extension request %s", request.pk)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def extension_request_decide(
+    *,
+    request: ExtensionRequest,
+    actor: AbstractBaseUser,
+    approve: bool,
+    note: str = "",
+    source: str = "site",
+    today: datetime.date | None = None,
+) -> ExtensionRequest:
+    request = (
+        ExtensionRequest.objects.select_for_update(of=("self",))
+        .select_related("assignment__person__user", "assignment__requirement")
+        .get(pk=request.pk)
+    )
+    if not user_can_decide_extension(user=actor, assignment=request.assignment):
+        raise PermissionDenied("Only the learner's line managers or a compliance administrator may decide this.")
+    if request.assignment.person.user_id == actor.pk:
+        raise PermissionDenied("You cannot decide your own request.")
+    if request.status != ExtensionRequest.Status.PENDING:
+        raise ValidationError(f"This request has already been {request.get_status_display().lower()}.")
+    if not approve and not note.strip():
+        raise ValidationError({"note": "Say why the request is refused."})
+    request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        assignment = (
+            Assignment.objects.select_for_update(of=("self",))
+            .select_related("requirement", "person__user")
+            .get(pk=request.assignment_id)
+        )
+        _grant_extension(
+            assignment=assignment,
+            new_due_date=request.requested_due_date,
+            reason=f"Requested: {request.reason}" + (f" Approved: {note.strip()}" if note.strip() else ""),
+            actor=actor,
+            source=source,
+            request=request,
+            today=today,
+        )
+        request.assignment = assignment
+    else:
+        _event(
+            request.assignment,
+            EventKind.EXTENSION_REFUSED,
+            actor,
+            note.strip(),
+            requested_due_date=request.requested_due_date.isoformat(),
+        )
+    _notify_learner_of_decision(request, actor)
+    person = request.assignment.person
+    audit_event_record(
+        action="extension_request_" + request.status,
+        obj=request,
+        summary=f"Request from {_who(person)} for more time for '{request.assignment.requirement}' "
+        f"(until {_long_date(request.requested_due_date)}) {request.status}",
+        source=source,
+        actor=actor,
+        changes={"note": note},
+    )
+    return request
+
+
+@transaction.atomic
+def completion_enter_manually(
+    *,
+    person: Person,
+    course: CoursePage,
+    completed_on: datetime.date,
+    reason: str,
+    evidence: str,
+    actor: AbstractBaseUser,
+    score: Decimal | None = None,
+    source: str = "admin",
+) -> tuple[Completion, bool]:
+    """A completion entered by an administrator, with the reason and the evidence seen."""
+    _require_admin(actor)
+    if not reason.strip() or not evidence.strip():
+        raise ValidationError("A manual completion needs a reason and a description of the evidence.")
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": "The completion date is in the future."})
+    if completed_on < EARLIEST_COMPLETION:
+        # The same bound as the import: an earlier year is a typing mistake.
+        raise ValidationError({"completed_on": f"The completion date is before {EARLIEST_COMPLETION:%d/%m/%Y}."})
+    completed_at = timezone.make_aware(datetime.datetime.combine(completed_on, datetime.time(12)))
+    completion, created = completion_record(
+        user=person.user,
+        course=course,
+        source=CompletionSource.MANUAL,
+        idempotency_key=f"manual:{person.staff_number}:{course.course_code}:{completed_on.isoformat()}",
+        completed_at=completed_at,
+        score=score,
+        recorded_by=actor,
+        reason=reason.strip(),
+        evidence=evidence.strip(),
+    )
+    if created:
+        audit_event_record(
+            action="completion_entered",
+            obj=completion,
+            summary=f"{course.course_code} completed on {_long_date(completed_on)} entered for {_who(person)}",
+            source=source,
+            actor=actor,
+            changes={"reason": reason, "evidence": evidence},
+        )
+    return completion, created
+
+
+@transaction.atomic
+def completion_void_audited(
+    *, completion: Completion, actor: AbstractBaseUser, reason: str, source: str = "admin"
+) -> Completion:
+    _require_admin(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for voiding the completion."})
+    already = completion.voided_at is not None
+    learner_person = Person.objects.filter(user_id=completion.user_id).first()
+    learner = _who(learner_person) if learner_person else str(completion.user)
+    course_code = completion.course.course_code
+    completion = completion_void(completion=completion, voided_by=actor, reason=reason)
+    if not already:
+        audit_event_record(
+            action="completion_voided",
+            obj=completion,
+            summary=f"Completion {completion.pk} voided: {course_code} by {learner}",
+            source=source,
+            actor=actor,
+            changes={"reason": reason},
+        )
+    return completion

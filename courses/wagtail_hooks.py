@@ -1,0 +1,138 @@
+"""Wagtail admin registration for courses: face-to-face sessions (bookings are managed by
+learners and through each session's attendance register, so the waiting list stays fair)."""
+
+from django.urls import reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from courses.models import FaceToFaceSession
+
+
+class RegisterLinkColumn(Column):
+    def get_value(self, instance):
+        return format_html(
+            '<a href="{}">Attendance register</a>', reverse("courses:session_register", args=[instance.pk])
+        )
+
+
+class FacilitatorColumn(Column):
+    def get_value(self, instance):
+        user = instance.facilitator
+        if user is None:
+            return ""
+        return user.get_full_name() or user.username
+
+
+class FaceToFaceSessionIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("course", "facilitator")
+
+
+class FaceToFaceSessionViewSet(ModelViewSet):
+    model = FaceToFaceSession
+    index_view_class = FaceToFaceSessionIndexView
+    icon = "date"
+    menu_label = "Face-to-face sessions"
+    add_to_admin_menu = False
+    list_display = [
+        "course",
+        "starts_at",
+        "venue",
+        "capacity",
+        FacilitatorColumn("facilitator", label="Facilitator"),
+        "cancelled",
+        RegisterLinkColumn("register", label="Register"),
+    ]
+    list_filter = ["course", "cancelled"]
+    search_fields = ["venue", "course__title"]
+    ordering = ["-starts_at"]
+    panels = [
+        FieldPanel("course"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading="When"),
+        MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_link")], heading="Where"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("facilitator")]),
+        FieldPanel("notes"),
+        FieldPanel("cancelled"),
+    ]
+
+
+class CoursesAdminGroup(ModelViewSetGroup):
+    menu_label = "Training delivery"
+    menu_icon = "date"
+    menu_order = 250
+    items = (FaceToFaceSessionViewSet("face_to_face_sessions"),)
+
+
+@hooks.register("register_admin_viewset")
+def register_courses_viewsets():
+    return CoursesAdminGroup()
+
+
+def _is_ld(user) -> bool:
+    return user.is_superuser or user.groups.filter(name__in=["L&D editor", "L&D lead"]).exists()
+
+
+COURSE_RATE_COLUMNS = [
+    ("Course code", lambda r: r["course"].course_code),
+    ("Course", lambda r: r["course"].title),
+    ("Learners", lambda r: r["reached"]),
+    ("Completed", lambda r: r["completed"]),
+    ("Of which imported", lambda r: r["imported"]),
+    ("Completion rate %", lambda r: r["completion_rate"]),
+    ("Evaluations", lambda r: r["evaluated"]),
+    ("Evaluation rate %", lambda r: r["evaluation_rate"]),
+    ("Confidence before (1 to 5)", lambda r: r["confidence_before"]),
+    ("Confidence after (1 to 5)", lambda r: r["confidence_after"]),
+    ("Reflection prompts sent", lambda r: r["prompts_sent"]),
+    ("Reflection response rate %", lambda r: r["reflection_rate"]),
+]
+
+
+def course_rates_view(request):
+    import csv
+
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+    from django.shortcuts import render
+
+    from courses.selectors import course_rates_for_ld
+
+    if not _is_ld(request.user):
+        raise PermissionDenied
+    rows = course_rates_for_ld()
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="course-rates.csv"'
+        response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
+        writer = csv.writer(response)
+        writer.writerow([label for label, _ in COURSE_RATE_COLUMNS])
+        for row in rows:
+            # Course titles are L&D's own text; a leading formula character is still neutralised.
+            values = [value(row) for _, value in COURSE_RATE_COLUMNS]
+            writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in values])
+        return response
+    return render(request, "courses/admin/course_rates.html", {"rows": rows})
+
+
+@hooks.register("register_admin_urls")
+def register_course_rates_url():
+    from django.urls import path
+
+    return [path("reports/course-rates/", course_rates_view, name="courses_course_rates")]
+
+
+class CourseRatesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _is_ld(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_course_rates_menu_item():
+    return CourseRatesMenuItem(
+        "Course completion and responses", reverse("courses_course_rates"), icon_name="doc-full", order=700
+    )

@@ -1,0 +1,53 @@
+"""The restricted equality-monitoring import: values are never echoed back."""
+
+import pytest
+
+from compliance.models import EqualityRecord
+
+from .test_import_people import run_command, tree, units  # noqa: F401
+
+HEADER = "staff_number,sex,ethnicity,disability,sexual_orientation,religion,age_band\n"
+
+
+def test_loads_and_reimport_is_a_no_op(tree, tmp_path):  # noqa: F811
+    content = HEADER + "1000,Female,Asian or Asian British,no,prefer not to say,,35-44\n1001,male,white,,,,\n"
+    status, out, _ = run_command("import_equality", content, tmp_path)
+    assert status == 0 and "Created 2" in out
+    record = EqualityRecord.objects.get(person__staff_number="1000")
+    assert (record.sex, record.ethnicity, record.sexual_orientation, record.religion) == (
+        "female",
+        "asian",
+        "prefer_not_to_say",
+        "",
+    )
+    status, out, _ = run_command("import_equality", content, tmp_path)
+    assert "No changes" in out
+
+
+def test_errors_never_echo_a_value(tree, tmp_path):  # noqa: F811
+    content = HEADER + "1000,Martian,white,,,,\n9999,female,,,,,\n1001,,Purple,,,,\n1001,,,,,,\n"
+    status, out, err = run_command("import_equality", content, tmp_path)
+    assert status == 1
+    assert "row 2, column sex: not one of the allowed values" in err
+    assert "row 3, column staff_number: no person with staff number '9999'" in err
+    assert "row 4, column staff_number: duplicate staff number '1001', also on row 5" in err
+    assert "Martian" not in out + err and "Purple" not in out + err
+    assert not EqualityRecord.objects.exists()
+
+
+def test_staff_numbers_match_without_case(units, tmp_path):  # noqa: F811
+    from compliance.importing.people import import_people
+
+    from .test_import_people import row, to_csv
+
+    import_people(to_csv([row("AB1")]))
+    status, _, err = run_command("import_equality", HEADER + "ab1,female,,,,,\n", tmp_path)
+    assert status == 0, err
+    assert EqualityRecord.objects.get().sex == "female"
+
+
+@pytest.mark.parametrize("flag", ["--dry-run"])
+def test_dry_run_writes_nothing(tree, tmp_path, flag):  # noqa: F811
+    status, out, _ = run_command("import_equality", HEADER + "1000,female,,,,,\n", tmp_path, flag)
+    assert status == 0 and "would have created 1" in out
+    assert not EqualityRecord.objects.exists()

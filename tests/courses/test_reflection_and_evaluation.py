@@ -1,0 +1,106 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from courses.models import Completion, Evaluation, Reflection, ReflectionPromptDelivery
+from courses.services.errors import LearningError
+from courses.services.reflection import evaluation_submit, reflection_prompts_enqueue_due
+from courses.tasks import send_reflection_prompt
+from tests.courses.conftest import correct_answers, post_answers
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def completed(client, course, modules):
+    user = UserFactory(email="learner@force.example")
+    client.force_login(user)
+    post_answers(client, modules[0], correct_answers(modules[0]))
+    client.post(f"/learning/modules/{modules[1].pk}/complete/")
+    return Completion.objects.get(user=user)
+
+
+def test_prompts_are_scheduled_and_emailed_exactly_once(completed, django_capture_on_commit_callbacks):
+    deliveries = list(ReflectionPromptDelivery.objects.order_by("weeks"))
+    assert [d.weeks for d in deliveries] == [2, 6, 12]
+    assert deliveries[0].due_at == completed.completed_at + datetime.timedelta(weeks=2)
+    later = timezone.now() + datetime.timedelta(weeks=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reflection_prompts_enqueue_due(now=later) == 2
+    assert len(mail.outbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reflection_prompts_enqueue_due(now=later) == 0
+    # A duplicated or retried task sends nothing more.
+    assert send_reflection_prompt(deliveries[0].pk) is False
+    assert len(mail.outbox) == 2
+    assert "Time to reflect" in mail.outbox[0].subject and "/my-learning/reflections/" in mail.outbox[0].body
+
+
+def test_a_failed_send_is_not_marked_and_is_retried(completed, monkeypatch):
+    from courses.services.reflection import reflection_prompt_send
+
+    delivery = ReflectionPromptDelivery.objects.order_by("weeks").first()
+
+    def boom(_):
+        raise OSError("mail server down")
+
+    with pytest.raises(OSError):
+        reflection_prompt_send(delivery_id=delivery.pk, send=boom)
+    delivery.refresh_from_db()
+    assert delivery.sent_at is None
+    assert send_reflection_prompt(delivery.pk) is True
+    assert send_reflection_prompt(delivery.pk) is False
+
+
+def test_schedule_is_unique_per_completion_and_interval(completed):
+    from courses.services.learning import reflection_prompts_schedule
+
+    reflection_prompts_schedule(completion=completed, course=completed.course)
+    assert ReflectionPromptDelivery.objects.count() == 3
+
+
+def test_reflections_are_private(client, completed):
+    delivery = ReflectionPromptDelivery.objects.order_by("weeks").first()
+    ReflectionPromptDelivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now())
+    assert "2 weeks on" in client.get("/my-learning/").content.decode()
+    assert client.post(f"/my-learning/reflections/{delivery.pk}/", {"text": ""}).status_code == 400
+    client.post(f"/my-learning/reflections/{delivery.pk}/", {"text": "I challenged a remark in briefing."})
+    assert Reflection.objects.get().text == "I challenged a remark in briefing."
+    client.force_login(UserFactory())
+    assert client.get(f"/my-learning/reflections/{delivery.pk}/").status_code == 404
+
+
+def test_module_reflection_saves_and_reloads(client, modules):
+    from courses.blocks import module_reflection_prompts
+
+    client.force_login(UserFactory())
+    prompt = module_reflection_prompts(modules[0].body)[0]
+    client.post(
+        f"/learning/modules/{modules[0].pk}/reflection/", {"prompt_id": prompt["id"], "text": "Mine", "screen": "2"}
+    )
+    assert "Mine" in client.get(modules[0].url + "?screen=2").content.decode()
+    response = client.post(f"/learning/modules/{modules[0].pk}/reflection/", {"prompt_id": "forged", "text": "x"})
+    assert response.status_code == 302 and Reflection.objects.count() == 1
+
+
+def test_evaluation_once_after_completion(client, completed):
+    url = f"/learning/courses/{completed.course_id}/evaluation/"
+    assert client.post(url, {"overall": "9"}).status_code == 400
+    client.post(url, {"overall": 4, "relevance": 5, "confidence_before": 2, "confidence_after": 4, "comments": "Good"})
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.confidence_before, evaluation.confidence_after) == (2, 4)
+    with pytest.raises(LearningError, match="already"):
+        evaluation_submit(
+            user=completed.user,
+            enrolment=evaluation.enrolment,
+            data={"overall": 4, "relevance": 5, "confidence_before": 2, "confidence_after": 4},
+        )
+
+
+def test_evaluation_needs_a_completion(client, course):
+    client.force_login(UserFactory())
+    response = client.get(f"/learning/courses/{course.pk}/evaluation/")
+    assert response.status_code == 302

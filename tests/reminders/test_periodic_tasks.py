@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
+
+pytestmark = pytest.mark.django_db
+
+
+def test_setup_periodic_tasks_is_idempotent_and_keeps_admin_edits():
+    call_command("setup_periodic_tasks")
+    tasks = {t.name: t for t in PeriodicTask.objects.select_related("crontab")}
+    daily = tasks["Reminders: daily planning"]
+    assert daily.task == "compliance.reminders.tasks.plan_reminders"
+    assert (daily.crontab.hour, daily.crontab.minute, str(daily.crontab.timezone)) == ("6", "0", "Europe/London")
+    assert tasks["Compliance: nightly full sync"].task == "compliance.tasks.sync_all"
+    assert tasks["Compliance: nightly full sync"].crontab.hour == "2"
+    assert tasks["Reminders: recovery sweep"].crontab.minute == "*/15"
+
+    daily.enabled = False
+    daily.save()
+    call_command("setup_periodic_tasks")
+    assert PeriodicTask.objects.filter(name__in=tasks).count() == len(tasks) == 6
+    assert tasks["People: deactivate leavers"].task == "compliance.tasks.deactivate_leavers"
+    assert tasks["Courses: guided reflection prompts"].task == "courses.tasks.enqueue_due_reflection_prompts"
+    assert tasks["Compliance: manager observation prompts"].task == "compliance.tasks.plan_observation_prompts"
+    assert PeriodicTask.objects.get(name="Reminders: daily planning").enabled is False
+    call_command("setup_periodic_tasks", "--reset")
+    assert PeriodicTask.objects.get(name="Reminders: daily planning").enabled is True

@@ -1,0 +1,354 @@
+"""Reliability with a real Celery worker process, Redis and PostgreSQL.
+
+Each test starts `celery -A cms worker` against the test database and a dedicated Redis
+database, writes emails to files, and counts every message by its reminder id: each reminder
+must be sent exactly once, whatever happens to the worker or the broker in between.
+"""
+
+import contextlib
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from compliance.models import AssignmentState
+from compliance.reminders import services
+from compliance.reminders.models import Reminder, ReminderPolicy, ReminderStatus
+from compliance.reminders.services import reminders_plan, reminders_sweep
+from compliance.reminders.tasks import plan_reminders
+from tests.compliance.factories import make_requirement
+
+from .backends import count_messages
+from .helpers import make_assignment, make_chain
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+BROKER_URL = os.environ.get("REMINDERS_TEST_BROKER_URL", f"redis://{REDIS_HOST}:{REDIS_PORT}/7")
+ROOT = Path(settings.BASE_DIR)
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(180)]
+
+
+def redis_cli(*args, timeout=5) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["redis-cli", "-h", REDIS_HOST, "-p", str(REDIS_PORT), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def redis_up() -> bool:
+    try:
+        return redis_cli("ping").stdout.strip() == "PONG"
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def start_redis() -> None:
+    subprocess.run(
+        [
+            "redis-server",
+            "--daemonize",
+            "yes",
+            "--bind",
+            REDIS_HOST,
+            "--port",
+            str(REDIS_PORT),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        check=False,
+        capture_output=True,
+        timeout=10,
+    )
+    wait_for(redis_up, timeout=15, what="Redis to start")
+
+
+def wait_for(condition, *, timeout: float, what: str, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def broker(on_postgres, monkeypatch):
+    """Redis reachable, our database number empty, and this process publishing to it."""
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", BROKER_URL)
+    if not redis_up():
+        if os.environ.get("REQUIRE_ALL") == "1":
+            pytest.fail(f"REQUIRE_ALL=1 but Redis does not answer on {REDIS_HOST}:{REDIS_PORT}")
+        pytest.skip(f"needs Redis on {REDIS_HOST}:{REDIS_PORT}")
+    from cms.celery import app
+
+    db = BROKER_URL.rsplit("/", 1)[-1]
+    redis_cli("-n", db, "flushdb")
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = BROKER_URL
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield app
+    finally:
+        if not redis_up():
+            start_redis()
+        redis_cli("-n", db, "flushdb")
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+class Worker:
+    """A `celery -A cms worker` process group; always killed at the end of the test."""
+
+    def __init__(self, outbox: Path, log: Path, delay: float):
+        self.outbox, self.log, self.delay = outbox, log, delay
+        self.process = None
+
+    def start(self) -> None:
+        db = settings.DATABASES["default"]
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.reminders.worker_settings",
+            "CELERY_BROKER_URL": BROKER_URL,
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db.get('HOST') or '127.0.0.1'}:"
+                f"{db.get('PORT') or 5432}/{db['NAME']}"
+            ),
+            "REMINDERS_TEST_OUTBOX": str(self.outbox),
+            "REMINDERS_TEST_EMAIL_DELAY": str(self.delay),
+            "PYTHONPATH": str(ROOT),
+        }
+        self.process = subprocess.Popen(
+            [
+                CELERY,
+                "-A",
+                "cms",
+                "worker",
+                "--pool=prefork",
+                "-c",
+                "2",
+                "-l",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(lambda: b"ready." in self.log.read_bytes(), timeout=30, what="the worker to start")
+
+    def kill(self, sig=signal.SIGKILL) -> None:
+        if self.process and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        self.process = None
+
+
+@pytest.fixture
+def worker_factory(tmp_path, broker):
+    workers = []
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    log = tmp_path / "worker.log"
+    log.touch()
+
+    def make(delay: float = 0.0) -> Worker:
+        worker = Worker(outbox, log, delay)
+        workers.append(worker)
+        return worker
+
+    make.outbox = outbox
+    make.log = log
+    try:
+        yield make
+    finally:
+        for worker in workers:
+            worker.kill()
+        if os.environ.get("REMINDERS_TEST_SHOW_LOG"):
+            print(log.read_text(errors="replace")[-5000:])
+
+
+@pytest.fixture
+def due_reminders(live_site):
+    """One learner with `n` requirements due in 14 days: `n` learner reminders today."""
+
+    def make(n: int):
+        ReminderPolicy.objects.create(digest_enabled=False)
+        _, _, learner = make_chain()
+        today = timezone.localdate()
+        for i in range(n):
+            make_assignment(
+                person=learner,
+                requirement=make_requirement(name=f"Requirement {i + 1}", courses=()),
+                due=today + datetime.timedelta(days=14),
+            )
+        return today
+
+    return make
+
+
+def planned_ids() -> set[int]:
+    return set(Reminder.objects.values_list("pk", flat=True))
+
+
+def all_sent() -> bool:
+    return not Reminder.objects.filter(status=ReminderStatus.PLANNED).exists()
+
+
+def assert_sent_exactly_once(outbox: Path, expected: set[int]) -> None:
+    total, ids = count_messages(outbox)
+    assert ids == expected
+    assert total == len(expected), f"{total - len(expected)} message(s) sent twice"
+    assert set(Reminder.objects.filter(status=ReminderStatus.SENT).values_list("pk", flat=True)) == expected
+
+
+def test_daily_run_twice_sends_each_reminder_once(transactional_db, worker_factory, due_reminders):
+    today = due_reminders(20)
+    worker = worker_factory()
+    worker.start()
+    plan_reminders.delay(today.isoformat())
+    wait_for(lambda: Reminder.objects.count() == 20 and all_sent(), timeout=30, what="the first run")
+    plan_reminders.delay(today.isoformat())
+    time.sleep(3)
+    wait_for(all_sent, timeout=20, what="the second run")
+    assert Reminder.objects.count() == 20
+    assert_sent_exactly_once(worker_factory.outbox, planned_ids())
+
+
+def test_two_planners_at_once_create_and_send_nothing_twice(transactional_db, worker_factory, due_reminders):
+    today = due_reminders(40)
+    worker = worker_factory()
+    worker.start()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def planner():
+        try:
+            barrier.wait(timeout=10)
+            reminders_plan(today=today)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=planner) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    wait_for(lambda: Reminder.objects.count() == 40 and all_sent(), timeout=30, what="both runs to be sent")
+    assert_sent_exactly_once(worker_factory.outbox, planned_ids())
+
+
+def test_worker_killed_mid_batch_then_restarted_sends_everything_once(
+    transactional_db, worker_factory, due_reminders, monkeypatch
+):
+    monkeypatch.setattr(services, "BATCH_SIZE", 10)
+    today = due_reminders(60)
+    worker = worker_factory(delay=0.1)
+    worker.start()
+    reminders_plan(today=today)
+    wait_for(lambda: count_messages(worker_factory.outbox)[0] >= 15, timeout=30, what="sending to start")
+    worker.kill(signal.SIGKILL)
+    sent_before = count_messages(worker_factory.outbox)[0]
+    assert sent_before < 60, "the worker finished before it could be killed"
+    assert Reminder.objects.filter(status=ReminderStatus.PLANNED).exists()
+
+    restarted = worker_factory(delay=0.01)
+    restarted.start()
+    # The lost batches come back through the recovery sweep (beat runs it every 15 minutes).
+    reminders_sweep(older_than=datetime.timedelta(0))
+    wait_for(all_sent, timeout=40, what="the restarted worker to finish")
+    time.sleep(1)
+    assert_sent_exactly_once(worker_factory.outbox, planned_ids())
+
+
+def test_redis_restarted_during_a_run_loses_and_duplicates_nothing(
+    transactional_db, worker_factory, due_reminders, monkeypatch
+):
+    monkeypatch.setattr(services, "BATCH_SIZE", 10)
+    today = due_reminders(60)
+    worker = worker_factory(delay=0.1)
+    worker.start()
+    reminders_plan(today=today)
+    wait_for(lambda: count_messages(worker_factory.outbox)[0] >= 10, timeout=30, what="sending to start")
+    try:
+        redis_cli("shutdown", "nosave")
+        wait_for(lambda: not redis_up(), timeout=10, what="Redis to stop")
+        time.sleep(1)
+    finally:
+        start_redis()
+    # Redis kept nothing: the queued batches are gone. The database still has every row.
+    reminders_sweep(older_than=datetime.timedelta(0))
+    wait_for(all_sent, timeout=45, what="every reminder to be sent after the restart")
+    time.sleep(1)
+    assert_sent_exactly_once(worker_factory.outbox, planned_ids())
+
+
+def test_reminders_enqueued_in_a_rolled_back_transaction_are_never_sent(
+    transactional_db, worker_factory, due_reminders
+):
+    from compliance.reminders.tasks import send_reminders
+
+    today = due_reminders(5)
+    worker = worker_factory()
+    worker.start()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        reminders_plan(today=today)  # enqueues on commit: never
+        ids = list(Reminder.objects.values_list("pk", flat=True))
+        assert len(ids) == 5
+        send_reminders.delay(ids)  # even a message sent straight away finds nothing committed
+        time.sleep(2)
+        raise RuntimeError("rolled back")
+    reminders_sweep(older_than=datetime.timedelta(0))
+    time.sleep(3)
+    assert Reminder.objects.count() == 0
+    assert count_messages(worker_factory.outbox) == (0, set())
+
+
+def test_completed_between_planning_and_sending_is_not_sent(transactional_db, worker_factory, due_reminders):
+    from compliance.models import Assignment
+
+    today = due_reminders(6)
+    reminders_plan(today=today)  # the broker holds the batches; no worker yet
+    done = Assignment.objects.order_by("pk")[:2]
+    for assignment in done:
+        assignment.state, assignment.satisfied_on = AssignmentState.SATISFIED, today
+        assignment.save()
+    worker = worker_factory()
+    worker.start()
+    wait_for(all_sent, timeout=30, what="the batch to be processed")
+    skipped = Reminder.objects.filter(status=ReminderStatus.SKIPPED)
+    assert set(skipped.values_list("assignment_id", flat=True)) == {a.pk for a in done}
+    assert all("completed" in reason for reason in skipped.values_list("skip_reason", flat=True))
+    sent = set(Reminder.objects.filter(status=ReminderStatus.SENT).values_list("pk", flat=True))
+    assert len(sent) == 4
+    assert_sent_exactly_once(worker_factory.outbox, sent)

@@ -1,0 +1,174 @@
+"""Every team, command, report and fairness endpoint and page, for every role, against another
+team's data, compared with the table below. Line managers see their own chain, senior leaders
+their units, L&D and compliance administrators the force; the D&I analyst only the aggregated
+fairness tables, which nobody else sees; everyone else is refused. No response
+body contains the name of someone the role may not see.
+
+The "other team" is Sergeant A's team (team A, North): `pc.a3` is a constable in it with a
+request for more time waiting; TEAM-C is a unit in the South command.
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "constable",
+    "sergeant A",
+    "sergeant B",
+    "superintendent",
+    "L&D editor",
+    "compliance admin",
+    "D&I analyst",
+]
+USERNAMES = {
+    "constable": "pc.a1",
+    "sergeant A": "sgt.a",
+    "sergeant B": "sgt.b",
+    "superintendent": "supt.north",
+    "L&D editor": "ld.editor",
+    "compliance admin": "compliance.admin",
+    "D&I analyst": "di.analyst",
+}
+
+# (name, method, url): {PERSON} is pc.a3's staff number, {REQUEST} their request's id.
+ENDPOINTS = [
+    ("team page", "get", "/team/"),
+    ("team direct reports", "get", "/team/?direct=1"),
+    ("team filtered to team A", "get", "/team/?unit=TEAM-A"),
+    ("team charts", "get", "/team/charts/"),
+    ("team csv", "get", "/team/csv/"),
+    ("team xlsx", "get", "/team/xlsx/"),
+    ("person in team A", "get", "/team/people/{PERSON}/"),
+    ("decide team A request", "post", "/team/people/{PERSON}/requests/{REQUEST}/decide/"),
+    ("command", "get", "/command/"),
+    ("command unit in South", "get", "/command/units/TEAM-C/"),
+    ("command unit team A", "get", "/command/units/TEAM-A/"),
+    ("command csv", "get", "/command/csv/"),
+    ("force completion", "get", "/admin/reports/force/?by=unit"),
+    ("force campaigns", "get", "/admin/reports/force/campaigns/"),
+    ("force overdue", "get", "/admin/reports/force/overdue/"),
+    ("api team summary", "api", "/api/v1/team/summary/"),
+    ("api team assignments", "api", "/api/v1/team/assignments/"),
+    ("api team trend", "api", "/api/v1/team/trend/"),
+    ("api person in team A", "api", "/api/v1/team/people/{PERSON}/"),
+    ("api units", "api", "/api/v1/reports/units/"),
+    ("api unit in South", "api", "/api/v1/reports/units/?unit=TEAM-C"),
+    ("api campaigns", "api", "/api/v1/reports/campaigns/"),
+    ("api command trend", "api", "/api/v1/reports/trend/"),
+    ("api breakdown", "api", "/api/v1/reports/breakdown/?by=unit"),
+    ("api overdue", "api", "/api/v1/reports/overdue/"),
+    ("fairness page", "get", "/fairness/"),
+    ("fairness by training", "get", "/fairness/?characteristic=ethnicity&measure=lateness&breakdown=requirement"),
+    ("fairness csv", "get", "/fairness/csv/"),
+    ("fairness xlsx", "get", "/fairness/xlsx/?measure=knowledge_check"),
+    ("api fairness", "api", "/api/v1/fairness/"),
+    ("api fairness evaluation", "api", "/api/v1/fairness/?measure=evaluation&breakdown=requirement"),
+]
+
+# One column per role, in the order of ROLES.
+# 302: anonymous to the sign-in page; inside the Wagtail admin, anyone without the role back to
+# the admin (or its sign-in page). 401: the API without credentials. A refused decision
+# (no note) still redirects back to the person's page: it is the permission that matters.
+# fmt: off
+EXPECTED = {
+    #                            anon const sgtA sgtB supt L&D  CA   DIA
+    "team page":                 [302, 403, 200, 200, 200, 403, 403, 403],
+    "team direct reports":       [302, 403, 200, 200, 200, 403, 403, 403],
+    "team filtered to team A":   [302, 403, 200, 400, 200, 403, 403, 403],
+    "team charts":               [302, 403, 200, 200, 200, 403, 403, 403],
+    "team csv":                  [302, 403, 200, 200, 200, 403, 403, 403],
+    "team xlsx":                 [302, 403, 200, 200, 200, 403, 403, 403],
+    "person in team A":          [302, 404, 200, 404, 200, 404, 404, 404],
+    "decide team A request":     [302, 404, 302, 404, 302, 404, 404, 404],
+    "command":                   [302, 403, 403, 403, 200, 200, 200, 403],
+    "command unit in South":     [302, 403, 403, 403, 404, 200, 200, 403],
+    "command unit team A":       [302, 403, 403, 403, 200, 200, 200, 403],
+    "command csv":               [302, 403, 403, 403, 200, 200, 200, 403],
+    "force completion":          [302, 302, 302, 302, 302, 200, 200, 302],
+    "force campaigns":           [302, 302, 302, 302, 302, 200, 200, 302],
+    "force overdue":             [302, 302, 302, 302, 302, 200, 200, 302],
+    "api team summary":          [401, 403, 200, 200, 200, 403, 403, 403],
+    "api team assignments":      [401, 403, 200, 200, 200, 403, 403, 403],
+    "api team trend":            [401, 403, 200, 200, 200, 403, 403, 403],
+    "api person in team A":      [401, 403, 200, 404, 200, 403, 403, 403],
+    "api units":                 [401, 403, 403, 403, 200, 200, 200, 403],
+    "api unit in South":         [401, 403, 403, 403, 404, 200, 200, 403],
+    "api campaigns":             [401, 403, 403, 403, 200, 200, 200, 403],
+    "api command trend":         [401, 403, 403, 403, 200, 200, 200, 403],
+    "api breakdown":             [401, 403, 403, 403, 403, 200, 200, 403],
+    "api overdue":               [401, 403, 403, 403, 403, 200, 200, 403],
+    "fairness page":             [302, 403, 403, 403, 403, 403, 403, 200],
+    "fairness by training":      [302, 403, 403, 403, 403, 403, 403, 200],
+    "fairness csv":              [302, 403, 403, 403, 403, 403, 403, 200],
+    "fairness xlsx":             [302, 403, 403, 403, 403, 403, 403, 200],
+    "api fairness":              [401, 403, 403, 403, 403, 403, 403, 200],
+    "api fairness evaluation":   [401, 403, 403, 403, 403, 403, 403, 200],
+}
+# fmt: on
+
+
+def _forbidden_names(role, force) -> set[str]:
+    """Last names the role must never see in a response."""
+    everyone = [
+        force.chief, force.supt_north, force.supt_south, force.insp, force.sgt_a, force.sgt_b, force.sgt_c,
+        *force.team_a, *force.team_b, *force.team_c, force.ld, force.admin, force.analyst,
+    ]  # fmt: skip
+    names = {p.last_name for p in everyone}
+    if role in ("L&D editor", "compliance admin"):
+        return set()  # the whole force is theirs
+    if role == "sergeant A":
+        return {p.last_name for p in [*force.team_b, *force.team_c, force.sgt_b, force.sgt_c, force.supt_south]}
+    if role == "sergeant B":
+        return {p.last_name for p in [*force.team_a, *force.team_c, force.sgt_a, force.sgt_c, force.supt_south]}
+    if role == "superintendent":
+        return {p.last_name for p in [*force.team_c, force.sgt_c, force.supt_south]}
+    return names  # anonymous, constable, analyst: nobody's training
+
+
+def _body(response) -> str:
+    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if content[:2] == b"PK":  # an XLSX: read its cells
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return " ".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row)
+    return content.decode("utf-8", "replace")
+
+
+def test_expected_table_covers_every_endpoint_and_role():
+    assert set(EXPECTED) == {name for name, _, _ in ENDPOINTS}
+    assert all(len(codes) == len(ROLES) for codes in EXPECTED.values())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_endpoint_for_every_role(client, force, role):
+    api = APIClient()
+    if role != "anonymous":
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.get(username=USERNAMES[role])
+        client.force_login(user)
+        api.force_authenticate(user)
+    forbidden = _forbidden_names(role, force)
+    actual, leaks = {}, []
+    column = ROLES.index(role)
+    for name, method, template in ENDPOINTS:
+        url = template.format(PERSON=force.team_a[2].staff_number, REQUEST=force.extension_request.pk)
+        if method == "post":
+            response = client.post(url, {"decision": "refuse", "note": ""})
+        elif method == "api":
+            response = api.get(url)
+        else:
+            response = client.get(url)
+        actual[name] = response.status_code
+        body = _body(response)
+        leaks += [f"{name}: {n}" for n in forbidden if n in body]
+    expected = {name: codes[column] for name, codes in EXPECTED.items()}
+    mismatches = {n: (expected[n], actual[n]) for n in expected if expected[n] != actual[n]}
+    assert not mismatches, f"{role}: (expected, actual) {mismatches}"
+    assert not leaks, f"{role} saw names outside their scope: {leaks}"
