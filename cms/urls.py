@@ -8,10 +8,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.auth import LoginView as ThrottledLoginView
 from cms.auth import ThrottledDjangoAdminLoginForm
+from cms.health import health
 
 admin.site.login_form = ThrottledDjangoAdminLoginForm
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("django-admin/", admin.site.urls),

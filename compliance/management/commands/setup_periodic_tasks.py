@@ -78,7 +78,7 @@ class Command(BaseCommand):
             changes = {"task": task, "description": description}
             if reset:
                 changes.update(crontab=crontab, interval=None, solar=None, clocked=None, enabled=True)
-            changed = [k for k, v in changes.items() if getattr(periodic, k if k != "crontab" else "crontab") != v]
+            changed = [k for k, v in changes.items() if getattr(periodic, k) != v]
             if changed:
                 for key, value in changes.items():
                     setattr(periodic, key, value)
