@@ -29,19 +29,12 @@ def on_enrolment_saved(sender, instance, created, **kwargs):
     """A learner started a course: their assignment for it is now in progress."""
     if not created:
         return
-    from django.db import transaction
-
     from compliance.models import Person
     from compliance.tasks import sync_people
 
-    user_id = instance.user_id
-
-    def enqueue():
-        ids = list(Person.objects.filter(user_id=user_id).values_list("pk", flat=True))
-        if ids:
-            sync_people.delay(ids)
-
-    transaction.on_commit(enqueue)
+    ids = list(Person.objects.filter(user_id=instance.user_id).values_list("pk", flat=True))
+    if ids:
+        sync_people.delay_on_commit(ids)
 
 
 def _connect_enrolments() -> None:

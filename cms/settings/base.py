@@ -264,3 +264,6 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run inside commands and requests: a line per task succeeded is noise there.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}

@@ -298,6 +298,5 @@ def requirement_save(
         actor=actor,
         changes=changes,
     )
-    requirement_id = requirement.pk
-    transaction.on_commit(lambda: sync_requirement.delay(requirement_id))
+    sync_requirement.delay_on_commit(requirement.pk)
     return requirement
