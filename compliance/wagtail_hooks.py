@@ -35,7 +35,6 @@ from compliance.models import (
     Assignment,
     AssignmentState,
     AuditEvent,
-    EventKind,
     Exemption,
     Extension,
     ExtensionRequest,
@@ -59,7 +58,7 @@ from compliance.services.assignments import (
     user_is_compliance_admin,
 )
 from compliance.services.requirements import requirement_save
-from compliance.services.sync import requirement_preview, sync_preview
+from compliance.services.sync import requirement_preview
 from courses.models import Completion, CoursePage
 
 
@@ -168,15 +167,6 @@ class RequirementForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-def _withdrawn_sample(*, requirement: Requirement, course_ids: list[int], size: int = 25) -> list[dict]:
-    """The people whose assignment the change would withdraw (the first `size`, by name)."""
-    plan = sync_preview(requirement=requirement, course_ids=course_ids).plan
-    people = [entry["person"] for entry in plan if entry["kind"] == EventKind.WITHDRAWN]
-    people.sort(key=lambda p: (p.last_name, p.first_name))
-    units = dict(OrgUnit.objects.filter(pk__in={p.unit_id for p in people[:size]}).values_list("pk", "name"))
-    return [{"name": f"{p.first_name} {p.last_name}", "unit": units.get(p.unit_id, "")} for p in people[:size]]
-
-
 class _RequirementPreviewMixin:
     """A "Preview who this catches" button: validate, compute, show, save nothing."""
 
@@ -193,8 +183,6 @@ class _RequirementPreviewMixin:
         if form.is_valid():
             course_ids = [c.pk for c in form.cleaned_data["courses"]]
             preview = requirement_preview(requirement=form.instance, course_ids=course_ids)
-            if editing and preview["would_withdraw"]:
-                preview["withdrawn_sample"] = _withdrawn_sample(requirement=form.instance, course_ids=course_ids)
         if editing:
             # The form changed the instance in memory: show the saved one in the header.
             self.object = self.get_object()

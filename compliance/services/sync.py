@@ -661,7 +661,8 @@ def requirement_preview(
     *, requirement: Requirement, course_ids: list[int], today: datetime.date | None = None, sample_size: int = 25
 ) -> dict:
     """Who a requirement (saved or not) would catch, and when they would be due: counts of
-    new, re-dated and withdrawn assignments, a sample of names, and counts by unit."""
+    new, re-dated and withdrawn assignments, a sample of names (and of those it would
+    withdraw), and counts by unit."""
     result = sync_preview(requirement=requirement, course_ids=course_ids, today=today)
     kinds = defaultdict(int)
     for entry in result.plan:
@@ -669,7 +670,13 @@ def requirement_preview(
     unit_counts: dict[int, int] = defaultdict(int)
     for person, _ in result.audience:
         unit_counts[person.unit_id] += 1
-    names = dict(OrgUnit.objects.filter(pk__in=list(unit_counts)).values_list("pk", "name"))
+    withdrawn = sorted(
+        (entry["person"] for entry in result.plan if entry["kind"] == EventKind.WITHDRAWN),
+        key=lambda p: (p.last_name, p.first_name),
+    )[:sample_size]
+    names = dict(
+        OrgUnit.objects.filter(pk__in=set(unit_counts) | {p.unit_id for p in withdrawn}).values_list("pk", "name")
+    )
     audience = sorted(result.audience, key=lambda item: (item[1], item[0].last_name, item[0].first_name))
     return {
         "in_audience": len(result.audience),
@@ -686,6 +693,10 @@ def requirement_preview(
                 "due_date": due,
             }
             for p, due in audience[:sample_size]
+        ],
+        "withdrawn_sample": [
+            {"name": f"{p.first_name} {p.last_name}", "person_id": p.pk, "unit": names.get(p.unit_id, "")}
+            for p in withdrawn
         ],
         "by_unit": sorted(
             ({"unit": names.get(pk, str(pk)), "count": count} for pk, count in unit_counts.items()),

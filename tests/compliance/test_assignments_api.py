@@ -85,6 +85,15 @@ def test_requirements_and_preview_are_for_administrators(world):
     pk = created.json()["id"]
     change = admin.post(f"{API}/requirements/{pk}/preview/", {**body, "include_leadership_levels": []}, format="json")
     assert change.status_code == 200 and change.json()["in_audience"] == 4
+    assert change.json()["withdrawn_sample"] == []
+    sync_all()  # what the save enqueued on commit
+    narrowed = admin.post(
+        f"{API}/requirements/{pk}/preview/", {**body, "include_leadership_levels": ["senior"]}, format="json"
+    ).json()
+    sergeant = world["sergeant"]
+    assert narrowed["would_withdraw"] == 1 and narrowed["withdrawn_sample"] == [
+        {"name": f"{sergeant.first_name} {sergeant.last_name}", "unit": sergeant.unit.name}
+    ]
     updated = admin.put(f"{API}/requirements/{pk}/", {**body, "trigger_days": 30}, format="json")
     assert updated.status_code == 200 and updated.json()["trigger_days"] == 30
     assert Requirement.objects.count() == 2

@@ -139,6 +139,11 @@ class PreviewRowSerializer(serializers.Serializer):
     due_date = serializers.DateField()
 
 
+class PreviewWithdrawnSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    unit = serializers.CharField()
+
+
 class PreviewUnitSerializer(serializers.Serializer):
     unit = serializers.CharField()
     count = serializers.IntegerField()
@@ -152,6 +157,7 @@ class PreviewSerializer(serializers.Serializer):
     would_reopen = serializers.IntegerField()
     already_complete = serializers.IntegerField()
     sample = PreviewRowSerializer(many=True)
+    withdrawn_sample = PreviewWithdrawnSerializer(many=True)
     by_unit = PreviewUnitSerializer(many=True)
 
 
