@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,9 @@ class Table:
     # its reason under ROW_ERROR, next to whatever values could be read.
     rows: list[tuple[int, dict[str, str]]]
     ignored_columns: list[str]
+    # The known columns the heading row has: an optional column missing from the file is
+    # not the same as a blank cell (which clears a value).
+    columns: frozenset[str] = frozenset()
 
 
 def read_mapping(source: str | Path | None) -> dict[str, str]:
@@ -98,13 +102,19 @@ def read_table(
     required: list[str],
     optional: list[str],
     mapping: dict[str, str] | None = None,
+    confidential: bool = False,
 ) -> Table:
     """Parse the file; check the headings; return every non-empty row as a dict.
+
+    Cells are stripped and put in Unicode normal form C, so the same name typed on another
+    system compares equal. `confidential` files never have their contents quoted in errors
+    (a data row mistaken for the heading row would otherwise be echoed).
 
     Rows are numbered as a spreadsheet shows them (the heading is row 1, a blank line is a
     row, a cell with a line break inside quotes does not start a new row).
     """
-    text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    # A file saved twice by some tools carries more than one byte-order mark.
+    text = (decode(data) if isinstance(data, bytes) else data).lstrip("\ufeff")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ImportFileError(f"The file contains a NUL byte on line {line}: it is not a text file.")
@@ -139,9 +149,11 @@ def read_table(
             raise ImportFileError(f"The heading row names column(s) more than once: {', '.join(duplicates)}.")
         missing = [c for c in required if c not in columns]
         if missing:
-            found = ", ".join(clip(h, 40) for h in header) or "nothing"
+            found = clip(", ".join(clip(h, 40) for h in header) or "nothing", 300)
+            if confidential:
+                found = f"{len(header)} heading(s), not shown as the file is confidential"
             raise ImportFileError(
-                f"Missing required column(s): {', '.join(missing)}. The heading row has: {clip(found, 300)}. "
+                f"Missing required column(s): {', '.join(missing)}. The heading row has: {found}. "
                 "Rename the headings or give a mapping file."
             )
         ignored = [h for h, c in zip(header, columns, strict=True) if c not in known and h.strip()]
@@ -153,7 +165,7 @@ def read_table(
             values = {}
             for column, cell in zip(columns, cells, strict=False):
                 if column in known:
-                    values[column] = cell.strip()
+                    values[column] = unicodedata.normalize("NFC", cell.strip())
             for column in known - values.keys():
                 values[column] = ""
             if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
@@ -172,4 +184,4 @@ def read_table(
         raise ImportFileError("The file has no heading row.") from None
     if not rows:
         raise ImportFileError("The file has a heading row but no data rows: there is nothing to import.")
-    return Table(rows=rows, ignored_columns=ignored)
+    return Table(rows=rows, ignored_columns=ignored, columns=frozenset(columns) & known)

@@ -1,11 +1,15 @@
-"""The equality-monitoring import. Values are never echoed back: errors name the row and column only."""
+"""The equality-monitoring import. Values are never echoed back: errors name the row and column only.
+
+A characteristic whose column is not in the file is left as it is; a blank cell in a column
+that is there means "not recorded"."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from compliance.models import EqualityRecord, Person
 from compliance.models.equality import CHARACTERISTICS
 
-from .base import ImportReport, RowError, clip
+from .base import ImportFileError, ImportReport, RowError, clip
 from .csvfile import ROW_ERROR, read_table
 
 REQUIRED = ["staff_number"]
@@ -30,8 +34,17 @@ def import_equality(
     dry_run: bool = False,
     skip_invalid: bool = False,
 ) -> ImportReport:
-    table = read_table(data, required=REQUIRED, optional=OPTIONAL, mapping=mapping)
+    table = read_table(data, required=REQUIRED, optional=OPTIONAL, mapping=mapping, confidential=True)
     report = ImportReport(kind="equality", rows=len(table.rows), dry_run=dry_run, skip_invalid=skip_invalid)
+    if table.ignored_columns:
+        report.notes.append("Ignored column(s): " + ", ".join(clip(c, 40) for c in table.ignored_columns))
+    present = [name for name in LOOKUPS if name in table.columns]
+    if not present:
+        raise ImportFileError(
+            "The file has no characteristic column: give at least one of " + ", ".join(CHARACTERISTICS) + "."
+        )
+    if absent := [name for name in LOOKUPS if name not in table.columns]:
+        report.notes.append("Not in the file, so left as they are: " + ", ".join(absent) + ".")
     # Staff numbers are matched without regard to case, as in the people import.
     people = {staff.upper(): pk for staff, pk in Person.objects.values_list("staff_number", "pk")}
     errors: list[RowError] = []
@@ -58,7 +71,8 @@ def import_equality(
                 RowError(number, "staff_number", f"no person with staff number '{clip(staff)}': import people first")
             )
         record = {}
-        for name, lookup in LOOKUPS.items():
+        for name in present:
+            lookup = LOOKUPS[name]
             raw = values[name].strip().lower()
             if raw in NOT_RECORDED:
                 record[name] = ""
@@ -78,6 +92,7 @@ def import_equality(
     with transaction.atomic():
         current = EqualityRecord.objects.in_bulk(list(wanted), field_name="person_id")
         create, update = [], []
+        now = timezone.now()
         for person_id, record in wanted.items():
             existing = current.get(person_id)
             if existing is None:
@@ -85,9 +100,10 @@ def import_equality(
             elif any(getattr(existing, k) != v for k, v in record.items()):
                 for k, v in record.items():
                     setattr(existing, k, v)
+                existing.updated_at = now  # bulk writes do not apply auto_now
                 update.append(existing)
         EqualityRecord.objects.bulk_create(create, batch_size=2000)
-        EqualityRecord.objects.bulk_update(update, list(CHARACTERISTICS), batch_size=2000)
+        EqualityRecord.objects.bulk_update(update, [*present, "updated_at"], batch_size=2000)
         report.created, report.updated = len(create), len(update)
         report.unchanged = len(wanted) - len(create) - len(update)
         if dry_run:

@@ -17,6 +17,11 @@ Decisions worth knowing:
   (a promotion), when it is the day of the import.
 - With --skip-invalid, a row whose line manager is on a rejected row is rejected too,
   unless that manager is already loaded (then the loaded record stands).
+- An optional column missing from the file is not a blank cell: for people already loaded,
+  their line manager, functions and leaving date stay as they are (the summary says so).
+- A joiner's login account is created, or an existing account named after the staff number
+  is taken over, but only one that has no person, no group and no staff or superuser rights.
+- Two active people cannot share an email address: reminders would reach the wrong one.
 """
 
 import datetime
@@ -28,6 +33,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from compliance.models import (
@@ -58,6 +65,8 @@ REQUIRED = [
     "start_date",
 ]
 OPTIONAL = ["leadership_level", "line_manager_staff_number", "role_start_date", "functions", "end_date"]
+# Optional columns whose absence keeps what is loaded (for the others a blank already does).
+KEPT_WHEN_ABSENT = ["line_manager_staff_number", "functions", "end_date"]
 COLUMNS = REQUIRED + OPTIONAL
 
 # Fields compared to decide whether a person changed; order is the order of the report.
@@ -105,7 +114,7 @@ BATCH = 2000
 STAFF_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 STAFF_NUMBER_MAX = 32
 MAX_LINE_DEPTH = Person._meta.get_field("line_path").max_length // LINE_PATH_STEP
-FORMULA_START = ("=", "+", "@")
+FORMULA_START = ("=", "+", "-", "@")
 EMAIL_MAX = 254
 
 
@@ -155,6 +164,8 @@ class PersonRow:
     role_start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     function_ids: set[int] = field(default_factory=set)
+    # Columns not in the file, whose loaded values this row keeps.
+    keep: frozenset[str] = frozenset()
 
     @property
     def is_active(self) -> bool:
@@ -179,17 +190,22 @@ class _Reference:
             self.functions[_key(function.name)] = function.pk
             self.function_names.append(function.name)
         # staff number -> (pk, manager pk); the database's tree, which the file overlays.
-        self.people = {
-            staff: (pk, manager)
-            for staff, pk, manager in Person.objects.values_list("staff_number", "pk", "line_manager_id")
-        }
+        self.people = {}
+        # Lower-cased email -> staff numbers of the active people using it.
+        self.emails: dict[str, set[str]] = {}
+        for staff, pk, manager, email, active in Person.objects.values_list(
+            "staff_number", "pk", "line_manager_id", "email", "is_active"
+        ):
+            self.people[staff] = (pk, manager)
+            if active and email:
+                self.emails.setdefault(email.lower(), set()).add(staff)
         self.staff_by_pk = {pk: staff for staff, (pk, _) in self.people.items()}
         # Upper-cased staff number -> the spelling already loaded.
         self.spelling = {_fold(staff): staff for staff in self.people}
 
 
 def _parse_row(
-    number: int, values: dict[str, str], ref: _Reference, spelling: dict[str, str]
+    number: int, values: dict[str, str], ref: _Reference, spelling: dict[str, str], present: frozenset[str]
 ) -> tuple[PersonRow | None, list[RowError]]:
     errors: list[RowError] = []
 
@@ -210,6 +226,9 @@ def _parse_row(
             "'.', '_' or '-', with no spaces",
         )
     row = PersonRow(row=number, staff_number=spelling.get(_fold(staff_number), staff_number))
+    loaded = ref.people.get(row.staff_number)
+    if loaded:
+        row.keep = frozenset(c for c in KEPT_WHEN_ABSENT if c not in present)
     for name in ("first_name", "last_name"):
         value = values[name]
         if len(value) > 150:
@@ -265,7 +284,10 @@ def _parse_row(
         row.unit_id = ref.units.get(code) or ref.units_folded.get(code.lower())
         if row.unit_id is None:
             error("unit_code", f"unknown unit '{clip(code)}': import it with import_units first")
-    manager = values["line_manager_staff_number"]
+    if "line_manager_staff_number" in row.keep:
+        manager = ref.staff_by_pk.get(loaded[1]) or ""
+    else:
+        manager = values["line_manager_staff_number"]
     row.manager_staff_number = spelling.get(_fold(manager), manager)
     if manager and _fold(manager) == _fold(staff_number):
         error("line_manager_staff_number", "a person cannot be their own line manager")
@@ -322,17 +344,72 @@ def _depths(managers: dict[str, str | None], wanted: Iterable[str]) -> dict[str,
     return {staff: depth[staff] for staff in wanted}
 
 
-def _login_name_clashes(joiners: list[str]) -> set[str]:
-    """Staff numbers of joiners that are already the login name of someone else's account."""
+def _login_name_clashes(joiners: list[str]) -> dict[str, str]:
+    """Joiners whose staff number is already a login name (letter case ignored) that the import
+    must not take over, with why: someone else's account, or one with rights of its own."""
     User = get_user_model()
-    clashes: set[str] = set()
-    for chunk in _chunks(joiners):
-        clashes.update(User.objects.filter(username__in=chunk, person__isnull=False).values_list("username", flat=True))
+    in_a_group = Exists(User.groups.through.objects.filter(user_id=OuterRef("pk")))
+    clashes: dict[str, str] = {}
+    by_fold = {_fold(staff): staff for staff in joiners}
+    for chunk in _chunks(by_fold):
+        accounts = (
+            User.objects.annotate(fold=Upper("username"), grouped=in_a_group)
+            .filter(fold__in=chunk)
+            .values_list("fold", "username", "person", "is_superuser", "is_staff", "grouped")
+        )
+        for fold, username, person, superuser, staff, grouped in accounts:
+            if person is not None:
+                clashes[by_fold[fold]] = "another person's account"
+            elif superuser or staff or grouped:
+                clashes[by_fold[fold]] = (
+                    "an account with administrative rights or roles, which an import never takes over"
+                )
+            elif username != by_fold[fold]:
+                clashes[by_fold[fold]] = f"an account spelt '{clip(username)}'"
     return clashes
 
 
+def _shared_emails(parsed: dict[str, "PersonRow"], ref: _Reference) -> dict[str, RowError]:
+    """Rows whose email another active person would also have, in the file or already loaded."""
+    users: dict[str, set[str]] = {
+        email: {staff for staff in holders if staff not in parsed} for email, holders in ref.emails.items()
+    }
+    for staff, row in parsed.items():
+        if row.is_active and row.email:
+            users.setdefault(row.email, set()).add(staff)
+    errors = {}
+    for staff, row in parsed.items():
+        others = users.get(row.email, set()) - {staff}
+        if row.is_active and others:
+            rows = {parsed[o].row for o in others if o in parsed}
+            where = [f"row {n}" for n in sorted(rows)] + sorted(
+                f"{clip(o)} (already loaded)" for o in others if o not in parsed
+            )
+            errors[staff] = RowError(
+                row.row,
+                "email",
+                f"'{clip(row.email)}' is also the email of {', '.join(where)}: each person needs their own",
+            )
+    return errors
+
+
+def _too_deep(managers: dict[str, str | None], changed: set[str]) -> dict[str, int]:
+    """Rows that would put someone more than MAX_LINE_DEPTH levels down, in the file or below
+    it in the loaded tree: the nearest changed row above each such person -> the depth."""
+    blamed: dict[str, int] = {}
+    for staff, depth in _depths(managers, list(managers)).items():
+        if depth <= MAX_LINE_DEPTH:
+            continue
+        node: str | None = staff
+        while node is not None and node not in changed:
+            node = managers.get(node)
+        if node is not None:
+            blamed[node] = max(blamed.get(node, 0), depth)
+    return blamed
+
+
 def validate(
-    table_rows: list[tuple[int, dict[str, str]]], ref: _Reference, skip_invalid: bool
+    table_rows: list[tuple[int, dict[str, str]]], ref: _Reference, skip_invalid: bool, present: frozenset[str]
 ) -> tuple[list[PersonRow], list[RowError], int]:
     errors: list[RowError] = []
     parsed: dict[str, PersonRow] = {}
@@ -359,20 +436,19 @@ def validate(
                 )
             )
             continue
-        row, row_errors = _parse_row(number, values, ref, spelling)
+        row, row_errors = _parse_row(number, values, ref, spelling, present)
         errors.extend(row_errors)
         if row is not None:
             parsed[row.staff_number] = row
     file_staff = {spelling[fold] for fold in rows_by_staff}
     joiners = [staff for staff in parsed if staff not in ref.people]
-    for staff in _login_name_clashes(joiners):
+    for staff, whose in _login_name_clashes(joiners).items():
         errors.append(
-            RowError(
-                parsed[staff].row,
-                "staff_number",
-                f"'{clip(staff)}' is already the login name of another person's account",
-            )
+            RowError(parsed[staff].row, "staff_number", f"'{clip(staff)}' is already the login name of {whose}")
         )
+        del parsed[staff]
+    for staff, error in _shared_emails(parsed, ref).items():
+        errors.append(error)
         del parsed[staff]
     # References, cycles and depth, repeated because rejecting a manager can orphan their reports.
     while True:
@@ -401,17 +477,22 @@ def validate(
                     )
                     del parsed[staff]
         if not new_errors:
-            for staff, depth in _depths(managers, list(parsed)).items():
-                if depth > MAX_LINE_DEPTH:
-                    new_errors.append(
-                        RowError(
-                            parsed[staff].row,
-                            "line_manager_staff_number",
-                            f"the line-management chain above this person is {depth} levels deep; "
-                            f"at most {MAX_LINE_DEPTH} are supported",
-                        )
+            changed = {
+                staff
+                for staff, row in parsed.items()
+                if staff not in ref.people
+                or (row.manager_staff_number or None) != ref.staff_by_pk.get(ref.people[staff][1])
+            }
+            for staff, depth in _too_deep(managers, changed).items():
+                new_errors.append(
+                    RowError(
+                        parsed[staff].row,
+                        "line_manager_staff_number",
+                        f"this would make the line-management chain {depth} levels deep at or below this "
+                        f"person; at most {MAX_LINE_DEPTH} are supported",
                     )
-                    del parsed[staff]
+                )
+                del parsed[staff]
         if not new_errors:
             break
         errors.extend(new_errors)
@@ -436,8 +517,12 @@ def import_people(
     report = ImportReport(kind="people", rows=len(table.rows), dry_run=dry_run, skip_invalid=skip_invalid)
     if table.ignored_columns:
         report.notes.append("Ignored column(s): " + ", ".join(clip(c, 40) for c in table.ignored_columns))
+    if kept := [c for c in KEPT_WHEN_ABSENT if c not in table.columns]:
+        report.notes.append(
+            f"Column(s) not in the file: {', '.join(kept)}. People already loaded keep theirs; joiners have none."
+        )
     ref = _Reference()
-    rows, errors, rejected = validate(table.rows, ref, skip_invalid)
+    rows, errors, rejected = validate(table.rows, ref, skip_invalid, table.columns)
     report.errors, report.rejected = errors, rejected
     if errors and not skip_invalid:
         return report
@@ -483,6 +568,8 @@ def _apply(rows: list[PersonRow], ref: _Reference, report: ImportReport, *, sour
             row.role_start_date = row.role_start_date or row.start_date
             to_create.append(row)
             continue
+        if "end_date" in row.keep:
+            row.end_date = person.end_date
         promoted = row.rank_or_grade != person.rank_or_grade
         if not row.leadership_level_overridden and person.leadership_level_overridden and not promoted:
             row.leadership_level, row.leadership_level_overridden = person.leadership_level, True
@@ -502,6 +589,8 @@ def _apply(rows: list[PersonRow], ref: _Reference, report: ImportReport, *, sour
         if current_manager != (row.manager_staff_number or None):
             changes["line_manager"] = [current_manager, row.manager_staff_number or None]
         have = current_functions.get(person.pk, {})
+        if "functions" in row.keep:
+            row.function_ids = set(have)
         for function_id in row.function_ids - have.keys():
             function_links_new.append(PersonFunction(person=person, function_id=function_id, gained_on=today))
         function_links_gone.extend(link.pk for fid, link in have.items() if fid not in row.function_ids)

@@ -1,5 +1,7 @@
 """The organisation-unit import: unit_code, name, parent_code, kind."""
 
+import re
+
 from django.db import transaction
 
 from compliance.models import OrgUnit
@@ -8,6 +10,7 @@ from compliance.services.audit import audit_event_build
 
 from .base import ImportReport, RowError, clip
 from .csvfile import ROW_ERROR, read_table
+from .people import FORMULA_START
 
 REQUIRED = ["unit_code", "name"]
 OPTIONAL = ["parent_code", "kind"]
@@ -21,6 +24,11 @@ KINDS = (
         "division": UnitKind.LOCAL_POLICING_AREA,
     }
 )
+# ASCII only: the database's Upper() (SQLite's at least) folds nothing else, so the case-insensitive
+# match here and the unique constraint could disagree. A formula cannot start with a letter or digit.
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]*$")
+# treebeard keeps a unit's ancestry in `path`, steplen characters a level.
+MAX_DEPTH = OrgUnit._meta.get_field("path").max_length // OrgUnit.steplen
 
 
 def import_units(
@@ -40,8 +48,11 @@ def import_units(
     errors: list[RowError] = []
     rows: dict[str, dict] = {}
     seen: dict[str, int] = {}
+    # All the file's codes first, so a parent written in another case matches whatever the order.
+    for _, values in table.rows:
+        spelling.setdefault(values["unit_code"].upper(), values["unit_code"])
     for number, values in table.rows:
-        code = spelling.setdefault(values["unit_code"].upper(), values["unit_code"])
+        code = spelling[values["unit_code"].upper()]
         if ROW_ERROR in values:
             errors.append(RowError(number, "(whole row)", values[ROW_ERROR]))
             seen.setdefault(code, number)
@@ -53,8 +64,26 @@ def import_units(
                 row_errors.append(RowError(number, column, "a value is required"))
         if len(code) > 32:
             row_errors.append(RowError(number, "unit_code", "must be at most 32 characters"))
+        elif code and not CODE.match(code):
+            row_errors.append(
+                RowError(
+                    number,
+                    "unit_code",
+                    f"'{clip(code)}' is not a unit code: use letters A to Z, digits, '-', '_', '/' or '.', "
+                    "starting with a letter or digit, with no spaces",
+                )
+            )
         if len(values["name"]) > 200:
             row_errors.append(RowError(number, "name", "must be at most 200 characters"))
+        elif values["name"].startswith(FORMULA_START):
+            row_errors.append(
+                RowError(
+                    number,
+                    "name",
+                    f"'{clip(values['name'])}' starts with '{values['name'][0]}', like a spreadsheet formula: "
+                    "not a name",
+                )
+            )
         if code in seen:
             row_errors.append(
                 RowError(
@@ -79,28 +108,39 @@ def import_units(
             errors.extend(row_errors)
         else:
             rows[code] = {"row": number, "name": values["name"], "parent": values["parent_code"] or None, "kind": kind}
-    # Parents must exist; the resulting tree must have no cycle.
+    # Parents must exist, the tree must have no cycle and must fit in the path column. Checked on the
+    # rows that would be applied, again after each rejection: a rejected row orphans the rows under it,
+    # and leaves its unit where it is, which can make another row's move a cycle.
     code_by_path = {u.path: code for code, u in existing.items()}
-    parents = {code: code_by_path.get(u.path[: -OrgUnit.steplen]) for code, u in existing.items()}
-    parents.update({code: row["parent"] for code, row in rows.items()})
-    changed = True
-    while changed:
-        changed = False
+    loaded_parents = {code: code_by_path.get(u.path[: -OrgUnit.steplen]) for code, u in existing.items()}
+    while True:
+        new_errors: list[RowError] = []
         for code, row in list(rows.items()):
             parent = row["parent"]
             if parent and parent not in rows and parent not in existing:
                 reason = "is on a row that has errors" if parent in seen else "is not in the file nor already loaded"
-                errors.append(RowError(row["row"], "parent_code", f"parent unit '{clip(parent)}' {reason}"))
+                new_errors.append(RowError(row["row"], "parent_code", f"parent unit '{clip(parent)}' {reason}"))
                 del rows[code]
-                changed = True
-    for code, row in list(rows.items()):
-        walk, node = [], code
-        while node is not None and node not in walk:
-            walk.append(node)
-            node = parents.get(node)
-        if node == code:
-            errors.append(RowError(row["row"], "parent_code", "unit tree cycle: " + " → ".join([*walk, code])))
-            del rows[code]
+        parents = loaded_parents | {code: row["parent"] for code, row in rows.items()}
+        for code, row in list(rows.items()):
+            walk, node = [], code
+            while node is not None and node not in walk:
+                walk.append(node)
+                node = parents.get(node)
+            if node == code:
+                new_errors.append(RowError(row["row"], "parent_code", "unit tree cycle: " + " → ".join([*walk, code])))
+                del rows[code]
+        if not new_errors:
+            for code in _too_deep(parents, rows):
+                new_errors.append(
+                    RowError(
+                        rows[code]["row"], "parent_code", f"the unit tree would be more than {MAX_DEPTH} levels deep"
+                    )
+                )
+                del rows[code]
+        if not new_errors:
+            break
+        errors.extend(new_errors)
     errors.sort(key=lambda e: (e.row, e.column))
     report.errors, report.rejected = errors, len({e.row for e in errors})
     if errors and not skip_invalid:
@@ -112,6 +152,29 @@ def import_units(
         else:
             report.applied = True
     return report
+
+
+def _too_deep(parents: dict[str, str | None], rows: dict[str, dict]) -> set[str]:
+    """Rows that would put a unit below MAX_DEPTH: its own, or one it carries along in a move."""
+    depth: dict[str, int] = {}
+    for start in parents:
+        chain, node = [], start
+        while node is not None and node not in depth:
+            chain.append(node)
+            node = parents[node]
+        base = depth[node] if node is not None else 0
+        for member in reversed(chain):
+            base += 1
+            depth[member] = base
+    blamed = set()
+    for code, level in depth.items():
+        if level > MAX_DEPTH:
+            # An existing unit only gets deeper when a row moves a unit above it.
+            while code is not None and code not in rows:
+                code = parents[code]
+            if code is not None:
+                blamed.add(code)
+    return blamed
 
 
 def _apply(rows: dict[str, dict], existing: dict[str, OrgUnit], report: ImportReport, *, source, actor) -> None:

@@ -51,3 +51,29 @@ def test_dry_run_writes_nothing(tree, tmp_path, flag):  # noqa: F811
     status, out, _ = run_command("import_equality", HEADER + "1000,female,,,,,\n", tmp_path, flag)
     assert status == 0 and "would have created 1" in out
     assert not EqualityRecord.objects.exists()
+
+
+def test_a_column_missing_from_the_file_is_left_as_it_is(tree, tmp_path):  # noqa: F811
+    run_command("import_equality", HEADER + "1000,female,asian,no,,christian,35-44\n", tmp_path)
+    loaded = EqualityRecord.objects.get()
+    # A misspelt heading is ignored, and says so; the characteristics not in the file stay.
+    status, out, err = run_command("import_equality", "staff_number,sex,ethnicty\n1000,male,white\n", tmp_path)
+    assert status == 0, err
+    assert "Ignored column(s): ethnicty" in out
+    assert "Not in the file, so left as they are: ethnicity, disability, sexual_orientation, religion, age_band" in out
+    record = EqualityRecord.objects.get()
+    assert (record.sex, record.ethnicity, record.religion, record.age_band) == ("male", "asian", "christian", "35-44")
+    assert record.updated_at > loaded.updated_at
+
+
+def test_a_file_with_no_characteristic_column_is_refused(tree, tmp_path):  # noqa: F811
+    status, _, err = run_command("import_equality", "staff_number,gender\n1000,female\n", tmp_path)
+    assert status == 1 and "no characteristic column" in err
+    assert not EqualityRecord.objects.exists()
+
+
+def test_a_file_without_its_heading_row_is_refused_without_echoing_the_first_row(tree, tmp_path):  # noqa: F811
+    status, out, err = run_command("import_equality", "1000,female,asian,no,gay_man,muslim,45-54\n", tmp_path)
+    assert status == 1 and "Missing required column(s): staff_number" in err
+    for value in ("female", "asian", "muslim", "45-54", "1000"):
+        assert value not in out + err

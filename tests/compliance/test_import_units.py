@@ -55,6 +55,15 @@ def test_rename_and_move_a_unit_with_its_subtree(loaded):
         ("unit_code,name,parent_code\nX,,\n", "row 2, column name: a value is required"),
         ("unit_code,name,parent_code\n" + "X" * 40 + ",X,\n", "row 2, column unit_code: must be at most 32"),
         ("unit_code,name\n", "has a heading row but no data rows"),
+        (
+            'unit_code,name,parent_code\nX,"=HYPERLINK(""http://x"")",\n',
+            "row 2, column name: '=HYPERLINK(\"http://x\")' starts with '=', like a spreadsheet formula",
+        ),
+        ("unit_code,name,parent_code\nX,@SUM(A1),\n", "row 2, column name: '@SUM(A1)' starts with '@'"),
+        ("unit_code,name,parent_code\n=cmd|' /C calc'!A0,X,\n", "row 2, column unit_code: '=cmd|' /C calc'!A0' is not"),
+        ("unit_code,name,parent_code\nHAS SPACE,X,\n", "row 2, column unit_code: 'HAS SPACE' is not a unit code"),
+        ("unit_code,name,parent_code\nÜnïcødé,X,\n", "row 2, column unit_code: 'Ünïcødé' is not a unit code"),
+        ("unit_code,name,parent_code\n-1+2,X,\n", "row 2, column unit_code: '-1+2' is not a unit code"),
         ("code,title\nX,Y\n", "Missing required column(s): unit_code, name"),
     ],
 )
@@ -83,3 +92,56 @@ def test_dry_run_writes_nothing(loaded, tmp_path):
     status, out, _ = run_command("import_units", "unit_code,name,parent_code\nT1,Team,RT1\n", tmp_path, "--dry-run")
     assert status == 0 and "would have created 1" in out
     assert not OrgUnit.objects.filter(code="T1").exists()
+
+
+def test_codes_may_have_letters_digits_and_separators(loaded):
+    report = import_units("unit_code,name,parent_code\nLPA-N/RT.3_b,Team 3,LPA-N\n")
+    assert report.created == 1 and not report.errors
+
+
+def test_parent_in_another_case_before_its_row(loaded):
+    report = import_units("unit_code,name,parent_code\nNEWC,Child,newp\nNEWP,Parent,FORCE\n")
+    assert report.created == 2 and not report.errors
+    assert tree()["NEWC"] == "NEWP"
+
+
+@pytest.mark.parametrize(("flag", "expected_status"), [((), 1), (("--skip-invalid",), 3)])
+def test_rows_under_a_cycle_are_rejected_too(loaded, tmp_path, flag, expected_status):
+    content = "unit_code,name,parent_code\nNEWP,P,NEWQ\nNEWQ,Q,NEWP\nNEWR,R,NEWP\nT1,Team,RT1\n"
+    status, _, err = run_command("import_units", content, tmp_path, *flag)
+    assert status == expected_status
+    assert "row 2, column parent_code: unit tree cycle" in err
+    assert "row 4, column parent_code: parent unit 'NEWP' is on a row that has errors" in err
+    assert not OrgUnit.objects.filter(code__in=["NEWP", "NEWQ", "NEWR"]).exists()
+    assert OrgUnit.objects.filter(code="T1").exists() == bool(flag)
+
+
+def test_cycle_left_by_a_rejected_row_is_refused(loaded, tmp_path):
+    # RT1's own row is rejected, so it stays under LPA-N: moving LPA-N under RT1 would be a cycle.
+    before = tree()
+    content = "unit_code,name,parent_code\nLPA-N,North LPA,RT1\nRT1,Response Team 1,NOPE\n"
+    status, _, err = run_command("import_units", content, tmp_path, "--skip-invalid")
+    assert status == 3
+    assert "row 2, column parent_code: unit tree cycle: LPA-N → RT1 → LPA-N" in err
+    assert "row 3, column parent_code: parent unit 'NOPE' is not in the file" in err
+    assert tree() == before
+
+
+def test_tree_depth_is_limited_by_the_path_column(loaded, tmp_path):
+    max_depth = OrgUnit._meta.get_field("path").max_length // OrgUnit.steplen
+    # FORCE is level 1, so D{n} is level n + 1 and D{max_depth}, on row max_depth + 1, is one too many.
+    lines = [f"D{n},Depth {n},{f'D{n - 1}' if n > 1 else 'FORCE'}" for n in range(1, max_depth + 2)]
+    content = "unit_code,name,parent_code\n" + "\n".join(lines) + "\n"
+    status, _, err = run_command("import_units", content, tmp_path, "--skip-invalid")
+    assert status == 3
+    too_deep = f"column parent_code: the unit tree would be more than {max_depth} levels deep"
+    assert f"row {max_depth + 1}, {too_deep}" in err and f"row {max_depth + 2}, {too_deep}" in err
+    assert f"row {max_depth}, " not in err
+    assert OrgUnit.objects.filter(code=f"D{max_depth - 1}").exists()
+    assert not OrgUnit.objects.filter(code=f"D{max_depth}").exists()
+    # LPA-N itself would fit under D{max_depth - 2}, but RT1, moving with it, would not.
+    before = tree()
+    content = f"unit_code,name,parent_code\nLPA-N,North LPA,D{max_depth - 2}\n"
+    status, _, err = run_command("import_units", content, tmp_path)
+    assert status == 1 and f"row 2, {too_deep}" in err
+    assert tree() == before
