@@ -67,6 +67,9 @@ class ImportReport:
             outcome = "nothing would be written" if self.dry_run else "nothing was written"
             return f"{len(self.errors)} error(s) in {self.rejected} of {self.rows} row(s): {outcome}."
         prefix = "Dry run, nothing written: would have " if self.dry_run else ""
+        if self.rows and self.rejected == self.rows:
+            outcome = "nothing would be imported" if self.dry_run else "nothing was imported"
+            return f"Every row was rejected ({len(self.errors)} error(s) in {self.rows} row(s)): {outcome}."
         if not self.changed and not self.dry_run:
             return f"No changes: all {self.unchanged} row(s) already match." + (
                 f" {self.rejected} row(s) rejected." if self.rejected else ""
@@ -80,25 +83,29 @@ class ImportReport:
 
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# Spreadsheets and other systems export dates with a time ("2026-03-31 00:00:00", "…T14:05").
+_TIME_AFTER_DATE = re.compile(r"^(\S+)[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
 def parse_date(value: str) -> datetime.date:
-    """ISO (2026-03-31) or UK (31/03/2026). Two-digit years are refused as ambiguous."""
-    text = value.strip()
+    """ISO (2026-03-31) or UK (31/03/2026), with or without a time of day, which is dropped.
+    Two-digit years are refused as ambiguous."""
+    shown = value.strip()
+    text = match.group(1) if (match := _TIME_AFTER_DATE.match(shown)) else shown
     match = _ISO_DATE.match(text)
     if match:
         year, month, day = (int(part) for part in match.groups())
     else:
         match = _UK_DATE.match(text)
         if not match:
-            raise ValueError(f"'{_clip(text)}' is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+            raise ValueError(f"'{_clip(shown)}' is not a date: use YYYY-MM-DD or DD/MM/YYYY")
         day, month, year = (int(part) for part in match.groups())
     try:
         date = datetime.date(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"'{_clip(text)}' is not a real date ({exc})") from None
+        raise ValueError(f"'{_clip(shown)}' is not a real date ({exc})") from None
     if not 1900 <= date.year <= 2200:
-        raise ValueError(f"'{_clip(text)}' is outside the years 1900 to 2200")
+        raise ValueError(f"'{_clip(shown)}' is outside the years 1900 to 2200")
     return date
 
 

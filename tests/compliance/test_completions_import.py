@@ -5,11 +5,14 @@ import re
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
-from compliance.importing.completions import import_completions
+from compliance.importing.base import parse_date
+from compliance.importing.completions import SOURCES, import_completions
 from compliance.models import Assignment, AssignmentState, AuditEvent
 from compliance.services.sync import sync_all
-from courses.models import Completion
+from courses.models import Completion, CompletionSource
+from courses.services.completions import completion_void
 from tests.compliance.factories import make_course, make_requirement
 from tests.factories import make_person
 
@@ -102,19 +105,20 @@ WORST = (
     "100002,MC-STAGE-3,2026-01-01,101,online,\r\n"
     "100002,MC-STAGE-3,2026-01-01,-1,online,\r\n"
     "999,NOPE,1/2/26,abc,pigeon,\r\n"
-    '="100002",MC-STAGE-3,2026-01-31 00:00:00,,,\r\n'  # Excel's text cell and a midnight time
+    '="100002",MC-STAGE-3,2026-01-31,,,\r\n'  # Excel's text cell
     "100002,MC-STAGE-3,2025-01-01,,online,x,y\r\n"
     "100002,MC-STAGE-3\r\n"
 )
 WORST_ERRORS = [
     "row 6, column completed_on: '2026-02-29' is not a real date (day is out of range for month)",
     "row 7, column completed_on: 01/01/2099 is in the future",
-    "row 8, column score: '101' is not a percentage from 0 to 100",
-    "row 9, column score: '-1' is not a percentage from 0 to 100",
+    "row 8, column score: '101' is refused: score must be a number from 0 to 100 with at most 2 decimal places",
+    "row 9, column score: '-1' is refused: score must be a number from 0 to 100 with at most 2 decimal places",
     "row 10, column completed_on: '1/2/26' is not a date: use YYYY-MM-DD or DD/MM/YYYY",
     "row 10, column course_code: no course has the code 'NOPE'",
-    "row 10, column score: 'abc' is not a percentage from 0 to 100",
-    "row 10, column source: unknown source 'pigeon'; use import, online, attendance",
+    "row 10, column score: 'abc' is refused: score must be a number from 0 to 100 with at most 2 decimal places",
+    "row 10, column source: unknown source 'pigeon'; use online, attendance, manual, import, imported, e-learning, "
+    "elearning, classroom, face-to-face or face to face (blank means import)",
     "row 10, column staff_number: nobody has the staff number '999'",
     "row 12, column (whole row): has 7 cells but the heading row has 6",
     "row 13, column completed_on: a value is required",
@@ -208,3 +212,120 @@ def test_utf16_with_its_bom_is_read(setup, tmp_path):
     )
     call_command("import_completions", str(path))
     assert Completion.objects.get().idempotency_key == "import:100001:LFOH-OFFICER:2025-03-31"
+
+
+def test_rows_for_the_same_completion_must_agree_and_an_exact_repeat_is_counted_once(setup, tmp_path, capsys):
+    repeated = HEADER + "100001,LFOH-OFFICER,2025-01-15,85,import\n100001,lfoh-officer,15/01/2025,85.0,\n"
+    report = import_completions(repeated)
+    assert report.applied and report.created == 1 and report.unchanged == 1
+    assert report.notes == ["Row 3 repeats row 2: counted once."]
+    path = tmp_path / "dups.csv"
+    path.write_text(
+        HEADER
+        + "100002,MC-STAGE-3,2025-01-15,85,import\n"
+        + "100002,MC-STAGE-3,15/01/2025,40,online\n"
+        + "100002,mc-stage-3,2025-01-15,,\n"
+    )
+    with pytest.raises(CommandError):
+        call_command("import_completions", str(path))
+    err = capsys.readouterr().err
+    assert [line.split(": ", 1)[1] for line in err.splitlines()] == [
+        "row 2, column score: conflicts with row 3 (40) for the same person, course and day",
+        "row 2, column source: conflicts with row 3 (online) for the same person, course and day",
+        "row 3, column score: conflicts with row 2 (85) for the same person, course and day",
+        "row 3, column source: conflicts with row 2 (import) for the same person, course and day",
+        "row 4, column score: conflicts with row 2 (85) for the same person, course and day",
+    ]
+    # Which row is right is not known: none of them is imported, even with --skip-invalid.
+    partial = import_completions(path.read_bytes(), skip_invalid=True)
+    assert partial.rejected == 3 and partial.created == 0 and not partial.notes
+    assert Completion.objects.count() == 1
+
+
+def test_a_recorded_completion_is_never_changed_by_an_import_it_is_voided_and_imported_again(setup, tmp_path, capsys):
+    import_completions(HEADER + "100001,LFOH-OFFICER,2025-01-15,85,import\n")
+    completion = Completion.objects.get()
+    path = tmp_path / "score_changed.csv"
+    path.write_text(HEADER + "100001,LFOH-OFFICER,2025-01-15,20,online\n")
+    capsys.readouterr()
+    with pytest.raises(CommandError):
+        call_command("import_completions", str(path))
+    out, err = capsys.readouterr()
+    assert "already match" not in out and "unchanged 0" in out
+    how = (
+        f"an import never changes a recorded completion: void it (completion {completion.pk}) in the admin at "
+        f"/admin/compliance/completions/{completion.pk}/void/ or through the API with "
+        f"POST /api/v1/compliance/completions/{completion.pk}/void/, and import again"
+    )
+    assert [line.split(": ", 1)[1] for line in err.splitlines()] == [
+        f"row 2, column score: a completion for this person, course and day is already recorded with score 85; {how}",
+        f"row 2, column source: a completion for this person, course and day is already recorded with source "
+        f"import; {how}",
+    ]
+    skipped = import_completions(path.read_bytes(), skip_invalid=True)
+    assert skipped.rejected == 1 and skipped.unchanged == 0 and skipped.created == 0
+    completion.refresh_from_db()
+    assert str(completion.score) == "85.00" and completion.source == "import"
+    # As the message says: void it, and the same file imports the corrected completion, once.
+    completion_void(completion=completion, voided_by=None, reason="The score was 20.")
+    assert import_completions(path.read_bytes()).created == 1
+    again = import_completions(path.read_bytes())
+    assert again.applied and again.created == 0 and again.unchanged == 1 and not again.errors
+    corrected = Completion.objects.get(voided_at__isnull=True)
+    assert corrected.idempotency_key == "import:100001:LFOH-OFFICER:2025-01-15:2"
+    assert str(corrected.score) == "20.00" and corrected.source == "online"
+    completion_void(completion=corrected, voided_by=None, reason="Not attended.")
+    assert import_completions(HEADER + "100001,LFOH-OFFICER,2025-01-15,,\n").created == 1
+    assert Completion.objects.get(voided_at__isnull=True).idempotency_key.endswith(":2025-01-15:3")
+
+
+@pytest.mark.parametrize("score", ["99.999", "1e-9", "1E2", "50.555", "85.000", "-0", "+5", "NaN", "Infinity", "٨٥"])
+def test_scores_are_refused_beyond_two_decimal_places_or_in_exponent_notation(setup, score):
+    report = import_completions(HEADER + f"100001,LFOH-OFFICER,2025-01-15,{score},\n")
+    assert [str(e) for e in report.errors] == [
+        f"row 2, column score: '{score}' is refused: score must be a number from 0 to 100 with at most 2 decimal places"
+    ]
+    assert not Completion.objects.exists()
+
+
+def test_scores_are_percentages_kept_as_written(setup):
+    data = HEADER + "".join(
+        f"100001,LFOH-OFFICER,2025-01-{day:02},{score},\n"
+        for day, score in enumerate(["0.85", "50.5%", "100", "0", "007.10"], start=1)
+    )
+    assert import_completions(data).created == 5
+    assert sorted(str(s) for s in Completion.objects.values_list("score", flat=True)) == [
+        "0.00",
+        "0.85",
+        "100.00",
+        "50.50",
+        "7.10",
+    ]
+
+
+def test_an_unknown_source_lists_every_accepted_source(setup):
+    report = import_completions(HEADER + "100001,LFOH-OFFICER,2025-01-15,,pigeon\n")
+    (error,) = report.errors
+    for name in [*CompletionSource.values, *(name for name in SOURCES if name)]:
+        assert re.search(rf"\b{re.escape(name)}\b", error.message), name
+    manual = import_completions(HEADER + "100001,LFOH-OFFICER,2025-01-15,,Manual\n")
+    assert manual.created == 1 and Completion.objects.get().source == "manual"
+
+
+@pytest.mark.parametrize("day", ["02/01/2024 00:00", "2024-01-02 00:00:00", "2024-01-02T14:05"])
+def test_a_date_with_a_time_is_read_as_its_day_by_every_import(setup, day):
+    """Other platforms and spreadsheets export dates with a time; the HR import reads them alike."""
+    assert parse_date(day) == datetime.date(2024, 1, 2)
+    report = import_completions(HEADER + f"100001,LFOH-OFFICER,{day},,\n")
+    assert report.created == 1, report.errors
+    assert timezone.localdate(Completion.objects.get().completed_at) == datetime.date(2024, 1, 2)
+    with pytest.raises(ValueError, match="'2024-02-30 00:00' is not a real date"):
+        parse_date("2024-02-30 00:00")
+
+
+def test_when_skip_invalid_rejects_every_row_the_headline_says_so(setup):
+    report = import_completions(
+        HEADER + "100001,NOPE,2025-01-15,,\n999999,LFOH-OFFICER,2025-01-15,,\n", skip_invalid=True
+    )
+    assert report.headline() == "Every row was rejected (2 error(s) in 2 row(s)): nothing was imported."
+    assert not Completion.objects.exists()
