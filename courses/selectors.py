@@ -39,6 +39,17 @@ DURATIONS = {
     "day": ("More than 3 hours", Q(estimated_minutes__gt=180)),
 }
 
+# The largest id a database integer column holds. Page ids are looked up through Wagtail's
+# parent link, where Django does not guard the range, so a larger one would be an error.
+MAX_ID = 2**63 - 1
+
+
+def live_page(*, model: type, page_id: int):
+    """The published page of this type with this id, or None."""
+    if not 0 < page_id <= MAX_ID:
+        return None
+    return model.objects.live().filter(pk=page_id).first()
+
 
 class CatalogueFilterForm(forms.Form):
     audience = forms.ChoiceField(required=False, label="Audience")

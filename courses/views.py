@@ -22,6 +22,7 @@ from courses.models import (
 )
 from courses.selectors import (
     certificate_by_code,
+    live_page,
     module_page_context,
     my_learning_for,
     question_views,
@@ -40,11 +41,15 @@ from courses.services.sessions import (
 
 
 def _live_course(course_id: int) -> CoursePage:
-    return get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    if (course := live_page(model=CoursePage, page_id=course_id)) is None:
+        raise Http404("No such course.")
+    return course
 
 
 def _live_module(module_id: int) -> ModulePage:
-    return get_object_or_404(ModulePage.objects.live(), pk=module_id)
+    if (module := live_page(model=ModulePage, page_id=module_id)) is None:
+        raise Http404("No such module.")
+    return module
 
 
 @login_required

@@ -58,7 +58,7 @@ class TeamFilterForm(forms.Form):
 
     def filters(self) -> TeamFilters:
         data = self.cleaned_data
-        unit = OrgUnit.objects.filter(code=data["unit"]).first() if data.get("unit") else None
+        unit = OrgUnit.objects.filter(code__iexact=data["unit"]).first() if data.get("unit") else None
         requirement = (
             Requirement.objects.filter(pk=int(data["requirement"])).first() if data.get("requirement") else None
         )

@@ -290,7 +290,7 @@ def _command_scope_or_403(request) -> selectors.Scope:
 def _command_unit(request, scope, code: str | None):
     if code is None:
         return scope, selectors.command_root(scope=scope)
-    unit = OrgUnit.objects.filter(code=code).first()
+    unit = OrgUnit.objects.filter(code__iexact=code).first()
     if unit is None or not scope.contains_unit(unit):
         raise Http404("That unit is not in your command.")
     return selectors.Scope(label=unit.name, unit_path=unit.path), unit

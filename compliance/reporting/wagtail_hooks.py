@@ -105,7 +105,7 @@ class OverdueReportView(_ForceReportView):
             qs = qs.filter(requirement=requirement)
         raw_unit = request.GET.get("unit") or ""
         if raw_unit:
-            unit = OrgUnit.objects.filter(code=raw_unit).first()
+            unit = OrgUnit.objects.filter(code__iexact=raw_unit).first()
             if unit is None:
                 return self.error(f"There is no unit with the code '{raw_unit}'.")
             qs = qs.filter(person__unit__path__startswith=unit.path)

@@ -74,6 +74,8 @@ def test_reports_for_senior_leaders_and_administrators(api, force):
     overdue = api.get("/api/v1/reports/overdue/?unit=LPA-S").json()
     assert overdue["count"] == 3
     assert api.get("/api/v1/reports/overdue/?unit=NOPE").status_code == 400
+    assert api.get("/api/v1/reports/overdue/?unit=lpa-s").json()["count"] == 3
+    assert api.get(f"/api/v1/reports/overdue/?requirement={2**63}").status_code == 400
 
 
 def test_schema_tags(client):

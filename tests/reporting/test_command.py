@@ -27,6 +27,7 @@ def test_drill_down_to_a_unit_and_not_outside_the_command(client, force):
     response = client.get("/command/units/TEAM-A/")
     assert response.status_code == 200
     assert "Command view" in response.content.decode()  # the breadcrumb back up
+    assert client.get("/command/units/team-a/").status_code == 200  # codes ignore letter case
     assert client.get("/command/units/TEAM-C/").status_code == 404
     assert client.get("/command/units/LPA-S/").status_code == 404
     assert client.get("/command/units/NOPE/").status_code == 404

@@ -5,6 +5,7 @@ submission."""
 from rest_framework import serializers
 
 from courses.models import Booking, FaceToFaceSession, Reflection
+from courses.selectors import MAX_ID
 
 
 class ModuleProgressSerializer(serializers.Serializer):
@@ -126,7 +127,9 @@ class ReflectionSerializer(serializers.ModelSerializer):
 
 class ReflectionInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10_000)
-    module = serializers.IntegerField(required=False, min_value=1, help_text="A module's reflection prompt...")
+    module = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="A module's reflection prompt..."
+    )
     prompt_id = serializers.CharField(required=False, max_length=64, help_text="...and the prompt's id in it.")
     scheduled_prompt = serializers.IntegerField(
         required=False, min_value=1, help_text="Or the id of a guided-reflection prompt you were sent."

@@ -24,7 +24,7 @@ from courses.models import (
     Reflection,
     ReflectionPromptDelivery,
 )
-from courses.selectors import learner_enrolments, module_rows_for, sessions_upcoming
+from courses.selectors import learner_enrolments, live_page, module_rows_for, sessions_upcoming
 from courses.services.errors import LearningError
 from courses.services.learning import enrolment_start, knowledge_check_submit, module_visit
 from courses.services.reflection import evaluation_submit, reflection_save_for_module, reflection_save_for_prompt
@@ -150,7 +150,9 @@ def _module_data(*, user, module: ModulePage) -> dict:
 
 
 def _module(module_id: int) -> ModulePage:
-    return get_object_or_404(ModulePage.objects.live(), pk=module_id)
+    if (module := live_page(model=ModulePage, page_id=module_id)) is None:
+        raise exceptions.NotFound("No such module.")
+    return module
 
 
 @extend_schema(tags=["learner"])

@@ -16,6 +16,7 @@ from compliance.models import OrgUnit
 from compliance.reporting import selectors
 from compliance.reporting.forms import TEAM_PARAMETERS, TeamFilterForm
 from compliance.selectors.assignments import MANAGER, assignment_reason, assignment_status, person_assignments
+from courses.selectors import MAX_ID
 
 from . import serializers as s
 
@@ -171,7 +172,7 @@ def _command(request):
     code = request.query_params.get("unit")
     if not code:
         return scope, selectors.command_root(scope=scope)
-    unit = OrgUnit.objects.filter(code=code).first()
+    unit = OrgUnit.objects.filter(code__iexact=code).first()
     if unit is None or not scope.contains_unit(unit):
         raise NotFound("That unit is not in your command.")
     return selectors.Scope(label=unit.name, unit_path=unit.path), unit
@@ -286,11 +287,11 @@ class OverdueListView(generics.ListAPIView):
             raise ValidationError({"detail": f"Unknown filter(s): {', '.join(unknown)}."})
         qs = selectors.overdue_list(scope=FORCE)
         if params.get("requirement"):
-            if not params["requirement"].isdigit():
+            if not params["requirement"].isdigit() or int(params["requirement"]) > MAX_ID:
                 raise ValidationError({"requirement": ["A requirement id is a whole number."]})
             qs = qs.filter(requirement_id=int(params["requirement"]))
         if params.get("unit"):
-            unit = OrgUnit.objects.filter(code=params["unit"]).first()
+            unit = OrgUnit.objects.filter(code__iexact=params["unit"]).first()
             if unit is None:
                 raise ValidationError({"unit": [f"There is no unit with the code '{params['unit']}'."]})
             qs = qs.filter(person__unit__path__startswith=unit.path)
