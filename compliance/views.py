@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compliance.models import Assignment, AssignmentState, ExtensionRequest, ObservedChange, Person
 from compliance.selectors.assignments import assignment_reason, more_time_status, my_training
@@ -27,6 +27,7 @@ from compliance.services.observations import MAX_NOTES_LENGTH, observation_recor
 
 
 @login_required
+@require_safe
 def my_training_view(request):
     items = my_training(user=request.user)
     return render(request, "compliance/my_training.html", {"items": items, "today": timezone.localdate()})
@@ -47,6 +48,7 @@ class ExtensionRequestForm(forms.Form):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def extension_request_view(request, pk: int):
     assignment = get_object_or_404(
         Assignment.objects.select_related("requirement", "person__line_manager"),
@@ -102,6 +104,7 @@ def _requests_visible_to(user):
 
 
 @login_required
+@require_safe
 def extension_requests_view(request):
     requests = list(_requests_visible_to(request.user).order_by("requested_at"))
     return render(request, "compliance/extension_requests.html", {"requests": requests})
@@ -164,6 +167,7 @@ class ObservationForm(forms.Form):
 
 
 @login_required
+@require_safe
 def observations_view(request):
     pending = list(observations_pending_for(user=request.user))
     recorded = observations_recorded_for(user=request.user)
@@ -171,6 +175,7 @@ def observations_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def observation_record_view(request, pk: int):
     """Only the manager the prompt was addressed to, or the learner's line manager now;
     everyone else gets a 404 (not a 403: whether the prompt exists is not theirs to know)."""

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from courses.blocks import knowledge_check_questions, module_reflection_prompts
 from courses.forms import EvaluationForm, ReflectionForm
@@ -221,6 +221,7 @@ def session_register(request, session_id: int):
 
 
 @login_required
+@require_safe
 def my_learning(request):
     return render(request, "courses/my_learning.html", my_learning_for(user=request.user))
 

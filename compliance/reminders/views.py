@@ -4,8 +4,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from compliance.models import Person
 
@@ -23,6 +24,7 @@ class DigestPreferenceForm(forms.Form):
 
 
 @login_required
+@require_safe
 def notifications_view(request):
     paginator = Paginator(
         user_notifications(user=request.user)
@@ -47,6 +49,8 @@ def notifications_view(request):
 @login_required
 @require_POST
 def notification_read_view(request, pk: int):
+    if not user_notifications(user=request.user).filter(pk=pk).exists():
+        raise Http404("You have no notification with that id.")
     notification_mark_read(user=request.user, notification_id=pk)
     return redirect("reminders:notifications")
 

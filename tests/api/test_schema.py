@@ -1,5 +1,6 @@
 """The published OpenAPI schema: valid, free of generator warnings, and limited to /api/v1."""
 
+import pytest
 import yaml
 from django.core.management import call_command
 
@@ -19,3 +20,19 @@ def _operations(schema):
         for method, operation in item.items():
             if method in {"get", "post", "put", "patch", "delete"}:
                 yield operation
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/api/v1/learner/modules/abc/", "/api/v1/compliance/requirements/-1/", "/api/v1/nothing/", "/api/"]
+)
+def test_an_unknown_api_address_answers_in_the_api_error_shape(client, url):
+    for method in ("get", "post", "delete"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 404, (method, url)
+        assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_an_api_address_without_its_slash_is_still_redirected(client):
+    assert client.get("/api/docs").url == "/api/docs/"

@@ -43,8 +43,12 @@ def test_every_user_sees_only_their_own_notifications_and_marks_them_read(client
     client.post(reverse("reminders:notification-read", args=[mine.pk]))
     assert Notification.objects.get(pk=mine.pk).read_at is not None
     other = Reminder.objects.exclude(pk=mine.pk).get()
-    client.post(reverse("reminders:notification-read", args=[other.pk]))
+    assert client.post(reverse("reminders:notification-read", args=[other.pk])).status_code == 404
     assert Reminder.objects.get(pk=other.pk).read_at is None
+    # Pages that only show things answer GET alone.
+    for url in ("/notifications/", "/my-training/", "/my-learning/", "/compliance/observations/"):
+        assert client.delete(url).status_code == 405, url
+        assert client.post(url).status_code == 405, url
 
 
 def test_notifications_page_queries_do_not_grow(client, django_assert_max_num_queries):

@@ -3,11 +3,13 @@
 import django_filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import HasRole
+from api.schema import NOT_FOUND
 from compliance.reminders.models import Notification, Reminder, ReminderKind, ReminderPolicy, ReminderStatus
 from compliance.reminders.selectors import reminder_log, user_notifications
 from compliance.reminders.services import notification_mark_read
@@ -42,11 +44,13 @@ class NotificationListView(generics.ListAPIView):
         return user_notifications(user=self.request.user)
 
 
-@extend_schema(tags=["reminders"], request=None, responses={200: MarkedSerializer})
+@extend_schema(tags=["reminders"], request=None, responses={200: MarkedSerializer, **NOT_FOUND})
 class NotificationReadView(APIView):
     permission_classes = [IsAuthenticated]
 
     def post(self, request, pk: int):
+        if not user_notifications(user=request.user).filter(pk=pk).exists():
+            raise NotFound("You have no notification with that id.")
         return Response({"marked_read": notification_mark_read(user=request.user, notification_id=pk)})
 
 
