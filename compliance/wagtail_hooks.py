@@ -46,6 +46,7 @@ from compliance.models import (
     Requirement,
     WorkerType,
 )
+from compliance.models.requirements import RULE_FIELDS
 from compliance.roles import Role, user_role_names
 from compliance.selectors.assignments import Status, assignments_with_status
 from compliance.services.assignments import (
@@ -108,28 +109,7 @@ class RequirementForm(WagtailAdminModelForm):
             "name",
             "description",
             "courses",
-            "include_worker_types",
-            "include_leadership_levels",
-            "include_ranks",
-            "include_functions",
-            "include_units",
-            "exclude_worker_types",
-            "exclude_leadership_levels",
-            "exclude_ranks",
-            "exclude_functions",
-            "exclude_units",
-            "started_on_or_after",
-            "trigger",
-            "trigger_days",
-            "trigger_function",
-            "fixed_due_date",
-            "triggered_on_or_after",
-            "recurrence",
-            "recurrence_months",
-            "window_month",
-            "window_opens_days",
-            "active_from",
-            "active_to",
+            *RULE_FIELDS,
         ]
 
     def __init__(self, *args, **kwargs):

@@ -53,6 +53,23 @@ RULE_LIST_FIELDS = [
     "exclude_functions",
     "exclude_units",
 ]
+# Everything an administrator states about a requirement besides its name, description and
+# courses, in the order the admin form and the API show it.
+RULE_FIELDS = [
+    *RULE_LIST_FIELDS,
+    "started_on_or_after",
+    "trigger",
+    "trigger_days",
+    "trigger_function",
+    "fixed_due_date",
+    "triggered_on_or_after",
+    "recurrence",
+    "recurrence_months",
+    "window_month",
+    "window_opens_days",
+    "active_from",
+    "active_to",
+]
 
 
 class Requirement(models.Model):

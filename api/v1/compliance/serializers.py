@@ -19,6 +19,7 @@ from compliance.models import (
     TriggerKind,
     WorkerType,
 )
+from compliance.models.requirements import RULE_FIELDS
 from compliance.selectors.assignments import LEARNER, MANAGER, assignment_reason, assignment_status
 from courses.models import CoursePage
 
@@ -59,28 +60,7 @@ class RequirementSerializer(serializers.ModelSerializer):
             "name",
             "description",
             "course_codes",
-            "include_worker_types",
-            "include_leadership_levels",
-            "include_ranks",
-            "include_functions",
-            "include_units",
-            "exclude_worker_types",
-            "exclude_leadership_levels",
-            "exclude_ranks",
-            "exclude_functions",
-            "exclude_units",
-            "started_on_or_after",
-            "trigger",
-            "trigger_days",
-            "trigger_function",
-            "fixed_due_date",
-            "triggered_on_or_after",
-            "recurrence",
-            "recurrence_months",
-            "window_month",
-            "window_opens_days",
-            "active_from",
-            "active_to",
+            *RULE_FIELDS,
             "updated_at",
         ]
         read_only_fields = ["id", "updated_at"]
