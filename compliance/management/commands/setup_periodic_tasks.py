@@ -47,6 +47,12 @@ SCHEDULES = [
 TIMEZONE = "Europe/London"
 
 
+def _when(minute: str, hour: str) -> str:
+    if minute.isdigit() and hour.isdigit():
+        return f"daily at {int(hour):02d}:{int(minute):02d}"
+    return f"on the schedule minute {minute!r}, hour {hour!r}"
+
+
 class Command(BaseCommand):
     help = (
         "Create or update the Celery beat schedules (leavers, nightly sync, reflection prompts, "
@@ -73,7 +79,7 @@ class Command(BaseCommand):
             periodic = PeriodicTask.objects.filter(name=name).first()
             if periodic is None:
                 PeriodicTask.objects.create(name=name, task=task, crontab=crontab, description=description)
-                self.stdout.write(f"created {name} ({task}) at {hour}:{minute} {TIMEZONE}")
+                self.stdout.write(f"created {name} ({task}), {_when(minute, hour)} {TIMEZONE}")
                 continue
             changes = {"task": task, "description": description}
             if reset:
