@@ -21,3 +21,34 @@ def make_requirement(*, courses=("COURSE-1",), **fields) -> Requirement:
     requirement = Requirement.objects.create(**fields)
     requirement.courses.set([make_course(c) if isinstance(c, str) else c for c in courses])
     return requirement
+
+
+# Every course the demo's requirements name.
+DEMO_COURSE_CODES = [
+    "MC-STAGE-1",
+    "MC-STAGE-2-XXL",
+    "MC-STAGE-3",
+    "CHAMPIONING-FAIRNESS",
+    "LFOH-STUDENT",
+    "LFOH-STAFF",
+    "LFOH-OFFICER",
+    "INTEGRITY-HEALTH-CHECK",
+    "ASSESSOR-INCLUSION",
+    "EQUALITY-ASSESSMENT",
+    "DILEMMA-OF-THE-MONTH",
+]
+
+
+def make_demo_force(people: int, courses=DEMO_COURSE_CODES) -> None:
+    """The demo's units, people and personas, and a bare page for each of these courses."""
+    from cms.demo.force import build_force
+    from cms.management.commands.load_demo import Command
+    from compliance.importing.people import import_people
+    from compliance.importing.units import import_units
+
+    force = build_force(people=people, seed=1)
+    import_units(force.units_csv(), source="test")
+    import_people(force.people_csv(), source="test")
+    Command()._make_personas(force.personas)
+    for code in courses:
+        make_course(code)

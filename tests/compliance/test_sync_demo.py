@@ -5,43 +5,15 @@ import pytest
 
 from compliance.models import Assignment, Requirement
 from compliance.selectors.assignments import assignments_with_status
-from tests.compliance.factories import make_course
+from tests.compliance.factories import make_demo_force
 
 pytestmark = pytest.mark.django_db
-
-CODES = [
-    "MC-STAGE-1",
-    "MC-STAGE-2-XXL",
-    "MC-STAGE-3",
-    "CHAMPIONING-FAIRNESS",
-    "LFOH-STUDENT",
-    "LFOH-STAFF",
-    "LFOH-OFFICER",
-    "INTEGRITY-HEALTH-CHECK",
-    "ASSESSOR-INCLUSION",
-    "EQUALITY-ASSESSMENT",
-    "DILEMMA-OF-THE-MONTH",
-]
-
-
-def _force(people: int):
-    from cms.demo.force import build_force
-    from cms.management.commands.load_demo import Command
-    from compliance.importing.people import import_people
-    from compliance.importing.units import import_units
-
-    force = build_force(people=people, seed=1)
-    import_units(force.units_csv(), source="test")
-    import_people(force.people_csv(), source="test")
-    Command()._make_personas(force.personas)
 
 
 def test_demo_gives_every_status_quickly():
     from compliance.demo import load_compliance_demo
 
-    _force(600)
-    for code in CODES:
-        make_course(code)
+    make_demo_force(600)
     out = io.StringIO()
     started = time.perf_counter()
     load_compliance_demo(seed=1, stdout=out)
@@ -57,8 +29,7 @@ def test_demo_gives_every_status_quickly():
 def test_demo_skips_courses_not_there_yet():
     from compliance.demo import load_compliance_demo
 
-    _force(150)
-    make_course("MC-STAGE-1")
+    make_demo_force(150, courses=["MC-STAGE-1"])
     out = io.StringIO()
     load_compliance_demo(seed=1, stdout=out)
     assert Requirement.objects.count() == 1
@@ -68,9 +39,7 @@ def test_demo_skips_courses_not_there_yet():
 def _loaded_demo(people: int = 600):
     from compliance.demo import load_compliance_demo
 
-    _force(people)
-    for code in CODES:
-        make_course(code)
+    make_demo_force(people)
     load_compliance_demo(seed=1, stdout=io.StringIO())
 
 

@@ -4,43 +4,15 @@ import io
 
 import pytest
 
-from tests.compliance.factories import make_course
+from tests.compliance.factories import make_demo_force
 
 pytestmark = pytest.mark.django_db
-
-CODES = [
-    "MC-STAGE-1",
-    "MC-STAGE-2-XXL",
-    "MC-STAGE-3",
-    "CHAMPIONING-FAIRNESS",
-    "LFOH-STUDENT",
-    "LFOH-STAFF",
-    "LFOH-OFFICER",
-    "INTEGRITY-HEALTH-CHECK",
-    "ASSESSOR-INCLUSION",
-    "EQUALITY-ASSESSMENT",
-    "DILEMMA-OF-THE-MONTH",
-]
-
-
-def _force(people: int):
-    from cms.demo.force import build_force
-    from cms.management.commands.load_demo import Command
-    from compliance.importing.people import import_people
-    from compliance.importing.units import import_units
-
-    force = build_force(people=people, seed=1)
-    import_units(force.units_csv(), source="test")
-    import_people(force.people_csv(), source="test")
-    Command()._make_personas(force.personas)
 
 
 def test_demo_personas_see_their_pages(client):
     from compliance.demo import load_compliance_demo
 
-    _force(300)
-    for code in CODES:
-        make_course(code)
+    make_demo_force(300)
     load_compliance_demo(seed=1, stdout=io.StringIO())
     expected = {
         ("sergeant", "/team/"): 200,
