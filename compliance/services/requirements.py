@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from compliance.models import LeadershipLevel, RecurrenceKind, Requirement, TriggerKind, WorkerType
+from compliance.models.requirements import RULE_FIELDS
 from compliance.services.audit import audit_event_record
 
 
@@ -228,32 +229,7 @@ def requirement_audience_summary(*, requirement: Requirement) -> str:
     return ", ".join(parts) if parts else "everyone"
 
 
-REQUIREMENT_FIELDS = [
-    "name",
-    "description",
-    "trigger",
-    "trigger_days",
-    "trigger_function",
-    "fixed_due_date",
-    "triggered_on_or_after",
-    "started_on_or_after",
-    "recurrence",
-    "recurrence_months",
-    "window_month",
-    "window_opens_days",
-    "active_from",
-    "active_to",
-    "include_worker_types",
-    "include_leadership_levels",
-    "include_ranks",
-    "include_functions",
-    "include_units",
-    "exclude_worker_types",
-    "exclude_leadership_levels",
-    "exclude_ranks",
-    "exclude_functions",
-    "exclude_units",
-]
+REQUIREMENT_FIELDS = ["name", "description", *RULE_FIELDS]
 
 
 def requirement_snapshot(requirement: Requirement) -> dict:
