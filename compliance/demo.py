@@ -22,9 +22,10 @@ from courses.services.completions import CompletionInput, completions_record_man
 
 
 def _requirements(today: datetime.date) -> list[dict]:
-    campaign = datetime.date(today.year, 11, 30)
-    if campaign < today - datetime.timedelta(days=60):
-        campaign = datetime.date(today.year + 1, 11, 30)
+    """Every date is counted from `today`, so the demo tells the same story on any day of the
+    year: a campaign whose deadline passed three weeks ago, another still running, a yearly
+    window, monthly dilemmas, new starters."""
+    campaign = today - datetime.timedelta(days=21)
     new_starters_from = today - datetime.timedelta(days=400)
     return [
         {

@@ -2,9 +2,18 @@ import os
 import shutil
 
 import pytest
+import time_machine
 from django.db import connection
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# Every test runs on the same day, whatever the day the suite runs: a Wednesday in June, mid-
+# morning in London. The clock ticks from there, so timeouts and durations still work. The
+# variable carries the instant to the Celery workers the reliability tests start (see
+# tests/reminders/worker_settings.py). Browser tests keep the real clock: Chromium judges cookie
+# expiry by its own clock, which a pinned server would put out of step. What they show comes from
+# the demo, which `tests/compliance/test_sync_demo.py` loads on twelve dates spread over a year.
+PINNED_NOW = os.environ.setdefault("LMS_TEST_NOW", "2026-06-17T09:30:00+01:00")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -16,6 +25,16 @@ def pytest_collection_modifyitems(config, items):
             if require_all:
                 raise pytest.UsageError(f"REQUIRE_ALL=1 but Chromium is missing at {CHROMIUM}")
             item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)"))
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(request):
+    """The suite's clock (see PINNED_NOW); `clock.move_to(...)` lets a test travel further."""
+    if "browser" in request.keywords:
+        yield None
+        return
+    with time_machine.travel(PINNED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ import io
 import random
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from .names import FIRST_NAMES, LAST_NAMES
 
 FORCE = ("WMS", "West Midshire Police", "", "force")
@@ -213,7 +215,7 @@ class _Builder:
 
 
 def build_force(*, people: int = 600, seed: int = 1, today: datetime.date | None = None) -> Force:
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     b = _Builder(people, seed, today)
     units = [FORCE]
     units += [(code, name, FORCE[0], kind) for code, name, kind, _ in DIRECTORATES]

@@ -67,6 +67,7 @@ RULE_FIELDS = [
     "recurrence_months",
     "window_month",
     "window_opens_days",
+    "minimum_active_days",
     "active_from",
     "active_to",
 ]
@@ -120,6 +121,11 @@ class Requirement(models.Model):
     )
     window_opens_days = models.PositiveIntegerField(
         default=30, help_text="For recurring requirements: the next cycle opens this many days before it is due."
+    )
+    minimum_active_days = models.PositiveIntegerField(
+        default=180,
+        help_text="For 'every year': a completion made less than this many days before the month's end also "
+        "counts for the following year, so nobody is asked to repeat training they have only just done.",
     )
 
     active_from = models.DateField()

@@ -42,11 +42,18 @@ def month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def next_calendar_due(*, completed_on: datetime.date, month: int, opens_days: int) -> datetime.date:
+def next_calendar_due(
+    *, completed_on: datetime.date, month: int, opens_days: int, minimum_active_days: int = 0
+) -> datetime.date:
     """The next window end after a completion. A completion made once a window has opened
-    counts for that window, so the next one is due the following year."""
+    counts for that window, so the next one is due the following year. So does a completion
+    made less than `minimum_active_days` before a window's end (a minimum active period, as in
+    Totara's recertification): someone who completed on 28 October is not due again on 31 January."""
     year = completed_on.year
-    while year < datetime.MAXYEAR and shift_days(month_end(year, month), -opens_days) <= completed_on:
+    while year < datetime.MAXYEAR and (
+        shift_days(month_end(year, month), -opens_days) <= completed_on
+        or (month_end(year, month) - completed_on).days < minimum_active_days
+    ):
         year += 1
     return month_end(year, month)
 
@@ -174,13 +181,18 @@ class CompiledRule:
         if r.recurrence == RecurrenceKind.MONTHS:
             return add_months(completed_on, r.recurrence_months)
         if r.recurrence == RecurrenceKind.CALENDAR:
-            return next_calendar_due(completed_on=completed_on, month=r.window_month, opens_days=r.window_opens_days)
+            return next_calendar_due(
+                completed_on=completed_on,
+                month=r.window_month,
+                opens_days=r.window_opens_days,
+                minimum_active_days=r.minimum_active_days,
+            )
         return None
 
 
 # Bounds a real rule stays well inside; beyond them a date is a typing mistake (year 9999)
 # or a probe, and the preview would show nonsense.
-RULE_LIMITS = {"trigger_days": 3660, "window_opens_days": 366, "recurrence_months": 120}
+RULE_LIMITS = {"trigger_days": 3660, "window_opens_days": 366, "minimum_active_days": 366, "recurrence_months": 120}
 RULE_DATE_FIELDS = ["active_from", "active_to", "fixed_due_date", "triggered_on_or_after", "started_on_or_after"]
 EARLIEST_RULE_DATE, LATEST_RULE_DATE = datetime.date(1900, 1, 1), datetime.date(2200, 12, 31)
 

@@ -121,6 +121,34 @@ def test_calendar_window_in_february_ends_on_the_leap_day():
     assert assignment_status(assignment=second, today=D(2024, 3, 1)) == Status.OVERDUE
 
 
+def test_completing_shortly_before_a_yearly_window_opens_counts_for_that_window():
+    """Someone who completed on 28 October is neither due again on 1 November, when the
+    January window opens, nor counted as untrained; someone who completed in May is."""
+    early, prompt = make_person(start_date=D(2010, 1, 1)), make_person(start_date=D(2010, 1, 1))
+    requirement = make_requirement(
+        courses=["EQA"],
+        trigger="requirement_start",
+        trigger_days=120,
+        active_from=D(2025, 6, 1),
+        recurrence="calendar",
+        window_month=1,
+        window_opens_days=91,
+    )
+    complete(prompt, "EQA", D(2026, 10, 28))
+    complete(early, "EQA", D(2026, 5, 12))
+    sync_all(today=D(2026, 11, 1))
+    kept = current(prompt, requirement)
+    assert (kept.cycle, kept.state, kept.valid_until) == (1, AssignmentState.SATISFIED, D(2028, 1, 31))
+    assert assignment_status(assignment=kept, today=D(2026, 11, 1)) == Status.COMPLETED
+    renewed = current(early, requirement)
+    assert (renewed.cycle, renewed.state, renewed.due_date) == (2, AssignmentState.OPEN, D(2027, 1, 31))
+    # An administrator who wants every completion renewed in the window turns the minimum off.
+    requirement.minimum_active_days = 0
+    requirement.save()
+    sync_all(today=D(2026, 11, 2))
+    assert current(prompt, requirement).due_date == D(2027, 1, 31)
+
+
 def test_years_of_imported_history_are_caught_up_in_one_sync():
     """Defect fixed: each sync used to open only one further cycle, so a second run wrote."""
     person = make_person(start_date=D(2010, 1, 1))

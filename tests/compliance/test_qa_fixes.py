@@ -64,6 +64,7 @@ def test_preview_on_the_edit_view_shows_who_is_assigned_and_withdrawn(admin_clie
         "fixed_due_date": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
         "recurrence": "none",
         "window_opens_days": "30",
+        "minimum_active_days": "180",
         "active_from": "2020-01-01",
         "preview": "1",
     }

@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -52,6 +53,29 @@ def test_completing_inside_an_open_window_counts_for_that_window():
     assert next_calendar_due(completed_on=datetime.date(2028, 2, 29), month=2, opens_days=0) == datetime.date(
         2029, 2, 28
     )
+
+
+def test_a_completion_shortly_before_the_window_counts_for_the_coming_year():
+    """Minimum active period: a window ending 31 January and opening on 2 December."""
+    due = functools.partial(next_calendar_due, month=1, opens_days=60, minimum_active_days=180)
+    # Completed on 28 October: 95 days before the window's end, so it lasts until the next one.
+    assert due(completed_on=datetime.date(2026, 10, 28)) == datetime.date(2028, 1, 31)
+    # Completed in May: 275 days before the window's end, so it is renewed in that window.
+    assert due(completed_on=datetime.date(2026, 5, 1)) == datetime.date(2027, 1, 31)
+    # The first day that counts for the coming year, exactly 180 days before its end.
+    assert due(completed_on=datetime.date(2026, 8, 4)) == datetime.date(2027, 1, 31)
+    assert due(completed_on=datetime.date(2026, 8, 5)) == datetime.date(2028, 1, 31)
+    # No minimum: only completions inside the open window count for the following year.
+    assert next_calendar_due(completed_on=datetime.date(2026, 10, 28), month=1, opens_days=60) == datetime.date(
+        2027, 1, 31
+    )
+
+
+@given(dates, st.integers(min_value=1, max_value=12), st.integers(min_value=0, max_value=300), st.integers(0, 366))
+def test_a_calendar_completion_always_lasts_at_least_the_minimum(completed_on, month, opens_days, minimum):
+    due = next_calendar_due(completed_on=completed_on, month=month, opens_days=opens_days, minimum_active_days=minimum)
+    assert due == month_end(due.year, month)
+    assert (due - completed_on).days >= minimum
 
 
 def facts(**overrides) -> PersonFacts:

@@ -28,6 +28,7 @@ def _form(course, **overrides):
         "fixed_due_date": "2026-11-30",
         "recurrence": "none",
         "window_opens_days": "30",
+        "minimum_active_days": "180",
         "active_from": "2026-01-01",
     }
     data.update(overrides)

@@ -3,7 +3,12 @@ tasks going through the broker and emails written to files the test can count.""
 
 import os
 
+import time_machine
+
 from cms.settings.test import *  # noqa: F403
+
+# The same pinned clock as the test that started this worker (tests/conftest.py).
+time_machine.travel(os.environ["LMS_TEST_NOW"], tick=True).start()
 
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_BACKEND = "tests.reminders.backends.SlowFileBackend"

@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 ASSIGNMENT_COLUMNS = [
     "person_id",
@@ -373,7 +374,7 @@ class Command(BaseCommand):
         from compliance.models import Assignment, AssignmentEvent, Person
         from compliance.services.sync import sync_all, sync_people
 
-        today = datetime.date.today()
+        today = timezone.localdate()
         self._build(people=people, requirements=requirements, seed=seed, today=today)
         results = []
 
