@@ -7,9 +7,8 @@ after the next sign-in.
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from compliance.fairness.access import user_is_analyst
+from compliance.access import command_scope, user_is_analyst
 from compliance.models import Person
-from compliance.reporting.selectors import command_scope
 
 SESSION_KEY = "navigation"
 

@@ -2,8 +2,13 @@
 
 `people_changed` is sent with `person_ids` once HR data for those people has changed (an
 import, an admin edit, a leaver processed), so obligations can be recalculated.
+
+`extension_request_decided` is sent with `request` and `actor` inside the transaction that
+records a decision on a request for more time, so the learner can be told (by the reminders
+app, which sits above the engine).
 """
 
 from django.dispatch import Signal
 
 people_changed = Signal()
+extension_request_decided = Signal()

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from compliance.models import Assignment, AssignmentState, ExtensionRequest, ObservedChange, Person
+from compliance.access import extension_requests_to_decide
+from compliance.models import Assignment, AssignmentState, ExtensionRequest, ObservedChange
 from compliance.selectors.assignments import assignment_reason, more_time_status, my_training
 from compliance.selectors.observations import (
     observations_for_manager,
@@ -21,7 +22,6 @@ from compliance.services.assignments import (
     extension_latest_date,
     extension_request_create,
     extension_request_decide,
-    user_is_compliance_admin,
 )
 from compliance.services.observations import MAX_NOTES_LENGTH, observation_record
 
@@ -91,22 +91,10 @@ def extension_request_view(request, pk: int):
     )
 
 
-def _requests_visible_to(user):
-    qs = ExtensionRequest.objects.select_related(
-        "assignment__requirement", "assignment__person__unit", "requested_by"
-    ).filter(status=ExtensionRequest.Status.PENDING)
-    if user_is_compliance_admin(user):
-        return qs
-    manager = Person.objects.filter(user=user).first()
-    if manager is None or not manager.line_path:  # an empty path would match everyone
-        return qs.none()
-    return qs.filter(assignment__person__line_path__startswith=manager.line_path).exclude(assignment__person=manager)
-
-
 @login_required
 @require_safe
 def extension_requests_view(request):
-    requests = list(_requests_visible_to(request.user).order_by("requested_at"))
+    requests = list(extension_requests_to_decide(user=request.user).order_by("requested_at"))
     return render(request, "compliance/extension_requests.html", {"requests": requests})
 
 
@@ -118,7 +106,7 @@ class DecisionForm(forms.Form):
 @login_required
 @require_POST
 def extension_request_decide_view(request, pk: int):
-    extension_request = get_object_or_404(_requests_visible_to(request.user), pk=pk)
+    extension_request = get_object_or_404(extension_requests_to_decide(user=request.user), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose approve or refuse.")

@@ -11,7 +11,6 @@ import datetime
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -28,9 +27,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from compliance.access import Right, RightPolicy, user_has_right, user_is_compliance_admin
 from compliance.models import (
     Assignment,
     AssignmentState,
@@ -47,7 +46,6 @@ from compliance.models import (
     WorkerType,
 )
 from compliance.models.requirements import RULE_FIELDS
-from compliance.roles import Role, user_role_names
 from compliance.selectors.assignments import Status, assignments_with_status
 from compliance.services.assignments import (
     completion_enter_manually,
@@ -56,36 +54,19 @@ from compliance.services.assignments import (
     exemption_revoke,
     extension_grant,
     extension_latest_date,
-    user_is_compliance_admin,
 )
 from compliance.services.requirements import requirement_save
 from compliance.services.sync import requirement_preview
 from courses.models import Completion, CoursePage
 
-
-class ComplianceAdminPolicy(BasePermissionPolicy):
-    """Compliance administrators and superusers; `actions` limits what they may do."""
-
-    def __init__(self, model, actions=("add", "change", "view")):
-        super().__init__(model)
-        self.actions = set(actions)
-
-    def user_has_permission(self, user, action):
-        return action in self.actions and user_is_compliance_admin(user) and user.is_active
-
-    def users_with_any_permission(self, actions):
-        if not self.actions.intersection(actions):
-            return get_user_model().objects.none()
-        return (
-            get_user_model()
-            .objects.filter(Q(is_superuser=True) | Q(groups__name=Role.COMPLIANCE_ADMIN), is_active=True)
-            .distinct()
-        )
-
-
-register_permission_policy(Requirement, ComplianceAdminPolicy(Requirement))
-for _model in (Person, OrgUnit, Assignment, AuditEvent):
-    register_permission_policy(_model, ComplianceAdminPolicy(_model, actions=("view",)), exact_class=True)
+register_permission_policy(
+    Requirement, RightPolicy(Requirement, right=Right.ADMINISTER_COMPLIANCE, actions=("add", "change", "view"))
+)
+register_permission_policy(Person, RightPolicy(Person, right=Right.ADMINISTER_COMPLIANCE), exact_class=True)
+register_permission_policy(OrgUnit, RightPolicy(OrgUnit, right=Right.ADMINISTER_COMPLIANCE), exact_class=True)
+# L&D receive the escalations of long-overdue training, which link to the assignment.
+register_permission_policy(Assignment, RightPolicy(Assignment, right=Right.VIEW_ASSIGNMENTS), exact_class=True)
+register_permission_policy(AuditEvent, RightPolicy(AuditEvent, right=Right.READ_AUDIT_TRAIL), exact_class=True)
 
 
 def _multi(choices, label, help_text=""):
@@ -320,6 +301,10 @@ class AssignmentInspectView(_TidyInspectView):
     def get_page_subtitle(self):
         a = self.object
         return f"{a.requirement.name} for {a.person.full_name} ({a.person.staff_number}), cycle {a.cycle}"
+
+    def get_context_data(self, **kwargs):
+        # L&D open assignments from escalations; only administrators act on them.
+        return {**super().get_context_data(**kwargs), "may_act": user_is_compliance_admin(self.request.user)}
 
 
 class AssignmentViewSet(ModelViewSet):
@@ -663,7 +648,7 @@ def register_manual_completion_menu_item():
 
 
 def _is_ld(user) -> bool:
-    return user.is_active and (user.is_superuser or bool({Role.LD_EDITOR, Role.LD_LEAD} & user_role_names(user)))
+    return user_has_right(user=user, right=Right.EDIT_CONTENT)
 
 
 def observation_rates_view(request):

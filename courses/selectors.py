@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from taggit.models import Tag
 
+from courses.access import user_may_mark_register
 from courses.blocks import knowledge_check_questions
 from courses.models import (
     Booking,
@@ -174,10 +175,9 @@ def course_page_context(*, course: CoursePage, user) -> dict:
                 .select_related("session")
                 .first()
             )
-            context["can_mark_registers"] = (
-                user.is_superuser
-                or user.groups.filter(name__in=["L&D editor", "L&D lead"]).exists()
-                or any(s.facilitator_id == user.pk for s in sessions)
+            context["can_mark_registers"] = any(
+                user_may_mark_register(user=user, facilitator_id=f)
+                for f in {None, *(s.facilitator_id for s in sessions)}
             )
     return context
 

@@ -1,18 +1,18 @@
 """Thin Celery tasks: take ids, re-fetch, call a service. Safe to run twice."""
 
-from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
+from courses.conf import site_url
 from courses.models import Booking, BookingStatus
+from courses.resilient import lms_task
 
 
 def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return site_url(path)
 
 
-@shared_task
+@lms_task
 def send_booking_promoted(booking_id: int) -> bool:
     """Tell a learner a place came free and is now theirs."""
     booking = Booking.objects.select_related("session__course", "user").filter(pk=booking_id).first()
@@ -33,7 +33,7 @@ def send_booking_promoted(booking_id: int) -> bool:
     return True
 
 
-@shared_task
+@lms_task
 def send_reflection_prompt(delivery_id: int) -> bool:
     from courses.services.reflection import reflection_prompt_send
 
@@ -57,7 +57,7 @@ def send_reflection_prompt(delivery_id: int) -> bool:
     return reflection_prompt_send(delivery_id=delivery_id, send=send)
 
 
-@shared_task
+@lms_task
 def enqueue_due_reflection_prompts() -> int:
     """Run by beat (daily): queues one email per due prompt."""
     from courses.services.reflection import reflection_prompts_enqueue_due

@@ -9,7 +9,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permissions import register_permission_policy
 
+from courses.access import Right, RightPolicy, user_has_right
 from courses.models import FaceToFaceSession
 
 
@@ -26,6 +28,12 @@ class FacilitatorColumn(Column):
         if user is None:
             return ""
         return user.get_full_name() or user.username
+
+
+register_permission_policy(
+    FaceToFaceSession,
+    RightPolicy(FaceToFaceSession, right=Right.EDIT_CONTENT, actions=("add", "change", "delete", "view")),
+)
 
 
 class FaceToFaceSessionIndexView(IndexView):
@@ -74,7 +82,7 @@ def register_courses_viewsets():
 
 
 def _is_ld(user) -> bool:
-    return user.is_superuser or user.groups.filter(name__in=["L&D editor", "L&D lead"]).exists()
+    return user_has_right(user=user, right=Right.EDIT_CONTENT)
 
 
 COURSE_RATE_COLUMNS = [

@@ -3,7 +3,7 @@ hidden one as a reason, never a number. Nothing here sees an unprotected count."
 
 from dataclasses import dataclass
 
-from compliance.reporting.charts import ROW_HEIGHT, WIDTH, Bar
+from compliance.charts import ROW_HEIGHT, WIDTH, Bar
 
 from .disclosure import ProtectedCell, ProtectedTable
 from .selectors import BREAKDOWNS, MEASURE_TERMS, MEASURES, RatePage
@@ -164,7 +164,7 @@ def export_rows(page: RatePage, table: ProtectedTable):
     """Exactly what the page publishes: one row per position, hidden values blank with the
     reason. The labels come from fixed choices and unit and requirement names, made safe for
     spreadsheets."""
-    from compliance.reporting.exports import safe_cell
+    from compliance.downloads import safe_cell
 
     row_labels, column_labels = labels(page)
     for row in positions(table):

@@ -9,7 +9,6 @@ export is the caller's job.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from compliance.models import Assignment, AssignmentState, EqualityRecord, OrgUnit, Person, Requirement
 from compliance.models.equality import CHARACTERISTICS
+from courses.conf import lms_setting
 from courses.models import Evaluation, KnowledgeCheckAttempt
 
 from .disclosure import DEFAULT_THRESHOLD, ProtectedTable, Table, protect_linked
@@ -305,7 +305,7 @@ def fairness_page(
     requirements counts people-and-requirement pairs, which the page says.
     """
     if threshold is None:
-        threshold = getattr(settings, "FAIRNESS_THRESHOLD", DEFAULT_THRESHOLD)
+        threshold = lms_setting("FAIRNESS_THRESHOLD")
     if measure not in MEASURES:
         raise ValueError(f"Unknown measure {measure!r}: expected one of {', '.join(MEASURES)}.")
     choices = _validate(characteristic)

@@ -11,10 +11,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from compliance.reporting import exports
+from compliance import downloads
+from compliance.access import user_is_analyst
 
 from . import presentation
-from .access import user_is_analyst
 from .forms import CHARACTERISTIC_LABELS, FairnessForm
 from .selectors import BREAKDOWNS, MEASURES, fairness_page
 from .services import ACTION_EXPORT, ACTION_VIEW, fairness_access_record
@@ -89,9 +89,9 @@ def fairness_export_view(request, fmt: str):
     header = presentation.EXPORT_HEADER
     if fmt == "csv":
         rows = [row for table in page.tables for row in presentation.export_rows(page, table)]
-        return exports.csv_response(stem=stem, header=header, rows=rows)
+        return downloads.csv_response(stem=stem, header=header, rows=rows)
     sheets = [
         ("People counted", header, presentation.export_rows(page, page.headcount)),
         (presentation.MEASURES[page.measure], header, presentation.export_rows(page, page.rates)),
     ]
-    return exports.xlsx_response(stem=stem, sheets=sheets)
+    return downloads.xlsx_response(stem=stem, sheets=sheets)

@@ -6,6 +6,8 @@ rule in memory against people loaded in batches, so one implementation serves th
 the incremental sync of a few people and the preview, with a constant number of queries.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -71,6 +73,28 @@ RULE_FIELDS = [
     "active_from",
     "active_to",
 ]
+
+
+# Bounds a real rule stays well inside; beyond them a date is a typing mistake (year 9999)
+# or a probe, and the preview would show nonsense.
+RULE_LIMITS = {"trigger_days": 3660, "window_opens_days": 366, "minimum_active_days": 366, "recurrence_months": 120}
+RULE_DATE_FIELDS = ["active_from", "active_to", "fixed_due_date", "triggered_on_or_after", "started_on_or_after"]
+EARLIEST_RULE_DATE, LATEST_RULE_DATE = datetime.date(1900, 1, 1), datetime.date(2200, 12, 31)
+
+
+def requirement_rule_errors(*, requirement: "Requirement") -> dict[str, str]:
+    """Out-of-range numbers and dates, by field (empty when the rule is sensible). The model's
+    clean() calls it, so the admin and the API give the same answers."""
+    errors = {}
+    for name, limit in RULE_LIMITS.items():
+        value = getattr(requirement, name)
+        if value is not None and not 0 <= value <= limit:
+            errors[name] = f"Must be between 0 and {limit}."
+    for name in RULE_DATE_FIELDS:
+        value = getattr(requirement, name)
+        if value is not None and not EARLIEST_RULE_DATE <= value <= LATEST_RULE_DATE:
+            errors[name] = f"Must be between {EARLIEST_RULE_DATE:%d/%m/%Y} and {LATEST_RULE_DATE:%d/%m/%Y}."
+    return errors
 
 
 class Requirement(models.Model):
@@ -187,9 +211,6 @@ class Requirement(models.Model):
             value = getattr(self, name)
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 errors[name] = "Must be a list of codes."
-        # The same bounds as the API (imported here: the services module imports the models).
-        from compliance.services.requirements import requirement_rule_errors
-
         for name, message in requirement_rule_errors(requirement=self).items():
             errors.setdefault(name, message)
         if errors:

@@ -8,3 +8,6 @@ class RemindersConfig(AppConfig):
     label = "reminders"
     verbose_name = "Reminders"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

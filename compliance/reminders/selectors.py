@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from compliance.access import Role
 from compliance.models import Assignment, AssignmentState, Person
-from compliance.roles import Role
 from compliance.selectors.assignments import Status, assignments_with_status
 
 from .models import DigestFrequency, Notification, Reminder, ReminderPolicy

@@ -22,15 +22,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
 from django.db import transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from compliance.models import Person
+from compliance.models import ExtensionRequest, Person
 from compliance.selectors.assignments import LEARNER, MANAGER, Status, assignment_reason, assignment_status
+from courses.conf import lms_setting, site_url
 
 from .models import DigestFrequency, DigestPreference, Reminder, ReminderKind, ReminderStatus
 from .selectors import (
@@ -262,7 +263,7 @@ class SendResult:
 
 
 def _base_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return site_url()
 
 
 def _course_links(requirement) -> list[tuple[str, str]]:
@@ -305,7 +306,7 @@ def _message(reminder: Reminder, today: datetime.date, connection, lines=None) -
         "reminder": reminder,
         "today": today,
         "base_url": base,
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_name": lms_setting("SITE_NAME"),
         "notifications_url": f"{base}/notifications/",
     }
     if reminder.kind == ReminderKind.MANAGER_DIGEST:
@@ -478,3 +479,71 @@ def digest_preference_set(*, person: Person, frequency: str) -> DigestPreference
         raise ValueError(f"Unknown digest frequency: {frequency}")
     preference, _ = DigestPreference.objects.update_or_create(person=person, defaults={"frequency": frequency})
     return preference
+
+
+def _decision_message(request: ExtensionRequest, decider: str) -> tuple[str, str]:
+    """The subject (also the notification's title) and the email body."""
+    name = request.assignment.requirement.name
+    asked = f"You asked on {_long_date(timezone.localdate(request.requested_at))} for more time for {name}"
+    if request.status == ExtensionRequest.Status.APPROVED:
+        subject = f"More time approved: {name} is now due by {_long_date(request.requested_due_date)}"
+        body = (
+            f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
+            f"{decider} approved your request: it is now due by {_long_date(request.requested_due_date)}."
+        )
+    else:
+        subject = f"More time refused for {name}: {request.decision_note}"
+        due = _long_date(request.assignment.effective_due_date)
+        body = (
+            f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
+            f"{decider} refused your request: {request.decision_note}\n\nIt is still due by {due}."
+        )
+    if request.decision_note and request.status == ExtensionRequest.Status.APPROVED:
+        body += f"\n\nTheir note: {request.decision_note}"
+    return subject, body
+
+
+def extension_decision_notify(*, request: ExtensionRequest, actor) -> None:
+    """An in-app notification for the learner, and an email once the decision is committed."""
+    person = request.assignment.person
+    email = person.email or getattr(person.user, "email", "")
+    if not email:
+        return
+    decider_person = getattr(actor, "person", None)  # a manager's HR name; an administrator may have none
+    decider = decider_person.full_name if decider_person else (actor.get_full_name() or actor.get_username())
+    subject, body = _decision_message(request, decider)
+    now = timezone.now()
+    # A second decision on the same date (asked, refused, asked again) reuses the row: the
+    # unique constraint on reminders allows one per assignment, kind, date and recipient.
+    Reminder.objects.update_or_create(
+        assignment=request.assignment,
+        kind=ReminderKind.EXTENSION_DECISION,
+        due_on=request.requested_due_date,
+        offset_days=0,
+        recipient_email=email,
+        defaults={
+            "recipient_person": person,
+            "recipient_user": person.user,
+            "status": ReminderStatus.SENT,
+            "planned_on": timezone.localdate(),
+            "sent_at": now,
+            "read_at": None,
+            "attempts": 1,
+            "subject": subject[:255],
+            "reason": f"Request for more time {request.get_status_display().lower()}"[:500],
+        },
+    )
+    url = site_url("/my-training/")
+
+    def send():
+        try:
+            send_mail(
+                subject=subject[:255],
+                message=f"{body}\n\nSee your training: {url}\n",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[email],
+            )
+        except Exception:  # the decision stands; the notification is in the site
+            logger.exception("Could not email the decision on extension request %s", request.pk)
+
+    transaction.on_commit(send)

@@ -9,8 +9,9 @@ import datetime
 import logging
 import smtplib
 
-from celery import shared_task
 from django.db import InterfaceError, OperationalError, connection
+
+from courses.resilient import lms_task
 
 from .services import reminders_plan, reminders_send, reminders_sweep
 
@@ -30,7 +31,7 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@lms_task(acks_late=True, reject_on_worker_lost=True)
 def plan_reminders(today: str | None = None) -> dict:
     """The daily run: plan everything due today and enqueue sending in batches."""
     day = datetime.date.fromisoformat(today) if today else None
@@ -38,7 +39,7 @@ def plan_reminders(today: str | None = None) -> dict:
     return {"considered": result.considered, "planned": result.planned, "enqueued": result.enqueued}
 
 
-@shared_task(
+@lms_task(
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=RETRYABLE,
@@ -62,7 +63,7 @@ def send_reminders(reminder_ids: list[int], as_of: str | None = None) -> dict:
     return {"sent": result.sent, "skipped": result.skipped, "already_done": result.already_done}
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@lms_task(acks_late=True, reject_on_worker_lost=True)
 def sweep_reminders(older_than_minutes: float = 30) -> int:
     """Recovery: re-enqueue reminders still planned long after they were created."""
     return reminders_sweep(older_than=datetime.timedelta(minutes=older_than_minutes))

@@ -6,8 +6,6 @@ Compliance administrators and the L&D lead edit the policy; they and L&D editors
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -16,46 +14,21 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from compliance.access import Right, RightPolicy
 from compliance.models import Requirement
-from compliance.roles import Role, user_role_names
 
 from .models import Reminder, ReminderKind, ReminderPolicy, ReminderStatus
 from .selectors import reminder_log
 
-POLICY_ROLES = {Role.COMPLIANCE_ADMIN, Role.LD_LEAD}
-LOG_ROLES = {Role.COMPLIANCE_ADMIN, Role.LD_LEAD, Role.LD_EDITOR}
-
-
-class RolesPolicy(BasePermissionPolicy):
-    """Superusers and the given roles may do the given actions, and nothing else."""
-
-    def __init__(self, model, *, roles, actions):
-        super().__init__(model)
-        self.roles = set(roles)
-        self.actions = set(actions)
-
-    def user_has_permission(self, user, action):
-        if action not in self.actions or not (user and user.is_authenticated and user.is_active):
-            return False
-        return user.is_superuser or bool(self.roles & user_role_names(user))
-
-    def users_with_any_permission(self, actions):
-        if not self.actions.intersection(actions):
-            return get_user_model().objects.none()
-        return (
-            get_user_model()
-            .objects.filter(Q(is_superuser=True) | Q(groups__name__in=self.roles), is_active=True)
-            .distinct()
-        )
-
-
 register_permission_policy(
-    ReminderPolicy, RolesPolicy(ReminderPolicy, roles=POLICY_ROLES, actions=("add", "change", "delete", "view"))
+    ReminderPolicy,
+    RightPolicy(ReminderPolicy, right=Right.EDIT_REMINDER_POLICY, actions=("add", "change", "delete", "view")),
 )
-register_permission_policy(Reminder, RolesPolicy(Reminder, roles=LOG_ROLES, actions=("view",)), exact_class=True)
+register_permission_policy(
+    Reminder, RightPolicy(Reminder, right=Right.READ_NOTIFICATION_LOG, actions=("view",)), exact_class=True
+)
 
 
 class ReminderPolicyForm(WagtailAdminModelForm):

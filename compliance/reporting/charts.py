@@ -2,24 +2,9 @@
 always shows the same numbers in a table next to it, which is what keyboard and screen-reader
 users read (and what everyone can copy)."""
 
-from dataclasses import dataclass
+from compliance.charts import BAR_HEIGHT, ROW_HEIGHT, WIDTH, Bar
 
 from .selectors import RateRow, TrendPoint
-
-WIDTH = 640
-BAR_HEIGHT = 18
-ROW_HEIGHT = 46
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float | None
-    y_label: float
-    y_bar: float
-    width: float
-    value_text: str
-    x_text: float
 
 
 def bar_chart(rows: list[RateRow]) -> dict:

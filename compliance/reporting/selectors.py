@@ -10,130 +10,28 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Lower, Substr
 from django.utils import timezone
 
+from compliance.access import Scope
 from compliance.models import (
     Assignment,
     AssignmentEvent,
     AssignmentState,
     ExtensionRequest,
-    LeadershipLevel,
     OrgUnit,
     Person,
     Requirement,
     TriggerKind,
     WorkerType,
 )
-from compliance.roles import Role, user_role_names
 from compliance.selectors.assignments import STATUS_ORDER, Status, assignments_with_status
 
 # The statuses a report shows, most urgent first (withdrawn assignments are never reported).
 REPORT_STATUSES = list(STATUS_ORDER)
 # Outstanding work: what a manager should act on.
 OUTSTANDING = (Status.OVERDUE, Status.DUE_SOON, Status.EXTENDED, Status.IN_PROGRESS, Status.NOT_STARTED)
-FORCE_REPORT_ROLES = (Role.COMPLIANCE_ADMIN, Role.LD_EDITOR, Role.LD_LEAD)
-
-
-# --- who may see what -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The people a viewer may report on.
-
-    One of: everyone below a manager in line management (`line_path`, the manager excluded),
-    a manager's direct reports (`direct_only`), everyone in a unit's subtree (`unit_path`), or
-    the whole force. Leavers (inactive people) are never included.
-    """
-
-    label: str
-    manager_id: int | None = None
-    line_path: str | None = None
-    direct_only: bool = False
-    unit_path: str | None = None
-    force: bool = False
-
-    def person_q(self, prefix: str = "") -> Q:
-        q = Q(**{f"{prefix}is_active": True})
-        if self.force:
-            return q
-        if self.unit_path is not None:
-            return q & Q(**{f"{prefix}unit__path__startswith": self.unit_path})
-        if self.direct_only:
-            return q & Q(**{f"{prefix}line_manager_id": self.manager_id})
-        if not self.line_path:
-            return Q(pk__in=[])
-        return q & Q(**{f"{prefix}line_path__startswith": self.line_path}) & ~Q(**{f"{prefix}pk": self.manager_id})
-
-    def people(self) -> QuerySet[Person]:
-        return Person.objects.filter(self.person_q())
-
-    def contains_unit(self, unit: OrgUnit) -> bool:
-        if self.force:
-            return True
-        return self.unit_path is not None and unit.path.startswith(self.unit_path)
-
-
-def viewer_person(*, user) -> Person | None:
-    """The signed-in user's person record (with `has_team`), read once per request."""
-    if not user or not user.is_authenticated:
-        return None
-    cached = getattr(user, "_reporting_person", False)
-    if cached is False:
-        cached = (
-            Person.objects.select_related("unit")
-            .annotate(has_team=Exists(Person.objects.filter(line_manager=OuterRef("pk"), is_active=True)))
-            .filter(user=user, is_active=True)
-            .first()
-        )
-        user._reporting_person = cached
-    return cached
-
-
-def person_has_team(*, person: Person | None) -> bool:
-    if not person or not person.line_path:
-        return False
-    has_team = getattr(person, "has_team", None)
-    if has_team is None:
-        has_team = Person.objects.filter(line_manager=person, is_active=True).exists()
-    return bool(has_team)
-
-
-def team_scope(*, manager: Person, direct_only: bool = False) -> Scope:
-    label = "Your direct reports" if direct_only else "Everyone below you in line management"
-    return Scope(label=label, manager_id=manager.pk, line_path=manager.line_path, direct_only=direct_only)
-
-
-def user_sees_force_reports(*, user) -> bool:
-    """L&D and compliance administrators (and superusers) see the whole force."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or bool(user_role_names(user).intersection(FORCE_REPORT_ROLES))
-
-
-def command_scope(*, user) -> Scope | None:
-    """Administrators see the force; senior leaders (Superintendent and above) their own unit's
-    subtree; anyone else nothing (None)."""
-    if user_sees_force_reports(user=user):
-        return Scope(label="The whole force", force=True)
-    person = viewer_person(user=user)
-    if person is not None and person.leadership_level == LeadershipLevel.SENIOR:
-        return Scope(label=f"{person.unit.name} and the units below it", unit_path=person.unit.path)
-    return None
-
-
-def team_member(*, manager: Person, staff_number: str) -> Person | None:
-    """A person below `manager` at any depth, or None: deny by default."""
-    if not manager.line_path:
-        return None
-    return (
-        Person.objects.select_related("unit", "line_manager")
-        .filter(staff_number=staff_number, line_path__startswith=manager.line_path, is_active=True)
-        .exclude(pk=manager.pk)
-        .first()
-    )
 
 
 # --- assignments in a scope ---------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from compliance import access, downloads
 from compliance.models import ExtensionRequest, OrgUnit
 from compliance.selectors.assignments import (
     MANAGER,
@@ -66,7 +67,7 @@ def _no_team(request):
     return render(
         request,
         "reporting/no_team.html",
-        {"sees_force": selectors.user_sees_force_reports(user=request.user)},
+        {"sees_force": access.user_sees_force_reports(user=request.user)},
         status=403,
     )
 
@@ -87,16 +88,16 @@ class _TeamContext:
 
     def __init__(self, request):
         self.request = request
-        self.manager = selectors.viewer_person(user=request.user)
-        self.has_team = selectors.person_has_team(person=self.manager)
+        self.manager = access.viewer_person(user=request.user)
+        self.has_team = access.person_has_team(person=self.manager)
         if not self.has_team:
             return
-        full = selectors.team_scope(manager=self.manager)
+        full = access.team_scope(manager=self.manager)
         self.choices = selectors.scope_filter_choices(scope=full)
         self.form = TeamFilterForm(request.GET, choices=self.choices)
         self.valid = self.form.is_valid()
         self.direct_only = self.form.direct_only
-        self.scope = selectors.team_scope(manager=self.manager, direct_only=self.direct_only)
+        self.scope = access.team_scope(manager=self.manager, direct_only=self.direct_only)
         self.filters = self.form.filters() if self.valid else selectors.TeamFilters()
 
 
@@ -174,8 +175,8 @@ def team_export_view(request, fmt: str):
     rows = selectors.team_assignment_rows(scope=ctx.scope, filters=ctx.filters)
     stem = "my-team-direct-reports" if ctx.direct_only else "my-team"
     if fmt == "csv":
-        return exports.csv_response(stem=stem, header=exports.ASSIGNMENT_COLUMNS, rows=exports.assignment_rows(rows))
-    return exports.xlsx_response(
+        return downloads.csv_response(stem=stem, header=exports.ASSIGNMENT_COLUMNS, rows=exports.assignment_rows(rows))
+    return downloads.xlsx_response(
         stem=stem, sheets=[("My team", exports.ASSIGNMENT_COLUMNS, exports.assignment_rows(rows))]
     )
 
@@ -216,8 +217,8 @@ def team_charts_view(request):
 
 
 def _team_member_or_404(request, staff_number: str):
-    manager = selectors.viewer_person(user=request.user)
-    person = selectors.team_member(manager=manager, staff_number=staff_number) if manager else None
+    manager = access.viewer_person(user=request.user)
+    person = access.team_member(manager=manager, staff_number=staff_number) if manager else None
     if person is None:
         raise Http404("Nobody with that staff number is in your team.")
     return manager, person
@@ -277,8 +278,8 @@ def team_decide_view(request, staff_number: str, pk: int):
 # --- command view -------------------------------------------------------------------------
 
 
-def _command_scope_or_403(request) -> selectors.Scope:
-    scope = selectors.command_scope(user=request.user)
+def _command_scope_or_403(request) -> access.Scope:
+    scope = access.command_scope(user=request.user)
     if scope is None:
         raise PermissionDenied(
             "The command view is for senior leaders (Superintendent and above) and for L&D and "
@@ -293,7 +294,7 @@ def _command_unit(request, scope, code: str | None):
     unit = OrgUnit.objects.filter(code__iexact=code).first()
     if unit is None or not scope.contains_unit(unit):
         raise Http404("That unit is not in your command.")
-    return selectors.Scope(label=unit.name, unit_path=unit.path), unit
+    return access.Scope(label=unit.name, unit_path=unit.path), unit
 
 
 def _breadcrumbs(scope, unit):
@@ -343,7 +344,7 @@ def matrix_export_rows(matrix: selectors.UnitMatrix):
     header += ["All training: completion rate (%)"]
     rows = []
     for unit, cells in matrix.rows():
-        row = [exports.safe_cell(unit.code), exports.safe_cell(unit.label)]
+        row = [downloads.safe_cell(unit.code), downloads.safe_cell(unit.label)]
         for cell in cells:
             row += [cell.completed, cell.denominator, "" if cell.rate is None else cell.rate] if cell else ["", "", ""]
         row.append("" if unit.rate is None else unit.rate)
@@ -360,5 +361,5 @@ def command_export_view(request, fmt: str, code: str | None = None):
     header, rows = matrix_export_rows(matrix)
     stem = f"command-{unit.code if unit else 'force'}"
     if fmt == "csv":
-        return exports.csv_response(stem=stem, header=header, rows=rows)
-    return exports.xlsx_response(stem=stem, sheets=[("Units by training", header, rows)])
+        return downloads.csv_response(stem=stem, header=header, rows=rows)
+    return downloads.xlsx_response(stem=stem, sheets=[("Units by training", header, rows)])

@@ -12,12 +12,13 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from compliance import access, downloads
 from compliance.models import OrgUnit, Requirement
 
 from . import exports, selectors
 from .forms import PageError, page_number
 
-FORCE = selectors.Scope(label="The whole force", force=True)
+FORCE = access.Scope(label="The whole force", force=True)
 PAGE_SIZE = 50
 
 
@@ -25,7 +26,7 @@ class _ForceReportView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "table"
 
     def dispatch(self, request, *args, **kwargs):
-        if not selectors.user_sees_force_reports(user=request.user):
+        if not access.user_sees_force_reports(user=request.user):
             raise PermissionDenied("Force reports are for L&D and compliance administrators.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -59,8 +60,8 @@ class BreakdownReportView(_ForceReportView):
             header = [label, *exports.RATE_COLUMNS]
             stem = f"force-by-{dimension.replace('_', '-')}"
             if fmt == "csv":
-                return exports.csv_response(stem=stem, header=header, rows=exports.rate_rows(rows))
-            return exports.xlsx_response(stem=stem, sheets=[(f"By {label.lower()}", header, exports.rate_rows(rows))])
+                return downloads.csv_response(stem=stem, header=header, rows=exports.rate_rows(rows))
+            return downloads.xlsx_response(stem=stem, sheets=[(f"By {label.lower()}", header, exports.rate_rows(rows))])
         context = self.get_context_data(
             rows=rows,
             dimension=dimension,
@@ -111,11 +112,11 @@ class OverdueReportView(_ForceReportView):
             qs = qs.filter(person__unit__path__startswith=unit.path)
         fmt = request.GET.get("format") or ""
         if fmt == "csv":
-            return exports.csv_response(
+            return downloads.csv_response(
                 stem="overdue", header=exports.ASSIGNMENT_COLUMNS, rows=exports.assignment_rows(qs)
             )
         if fmt == "xlsx":
-            return exports.xlsx_response(
+            return downloads.xlsx_response(
                 stem="overdue", sheets=[("Overdue", exports.ASSIGNMENT_COLUMNS, exports.assignment_rows(qs))]
             )
         if fmt:
@@ -156,12 +157,12 @@ def register_force_report_urls():
 
 class _ForceReportsMenuItem(MenuItem):
     def is_shown(self, request):
-        return selectors.user_sees_force_reports(user=request.user)
+        return access.user_sees_force_reports(user=request.user)
 
 
 class _ForceReportsSubmenu(SubmenuMenuItem):
     def is_shown(self, request):
-        return selectors.user_sees_force_reports(user=request.user)
+        return access.user_sees_force_reports(user=request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -24,7 +24,7 @@ from compliance.models import (
     Requirement,
     TriggerKind,
 )
-from compliance.services.requirements import requirement_audience_summary
+from compliance.selectors.requirements import requirement_audience_summary
 
 DUE_SOON_DAYS = 30
 

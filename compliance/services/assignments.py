@@ -8,14 +8,13 @@ import datetime
 import logging
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from compliance.access import user_is_compliance_admin, user_may_decide_for
 from compliance.models import (
     Assignment,
     AssignmentEvent,
@@ -26,9 +25,8 @@ from compliance.models import (
     ExtensionRequest,
     Person,
 )
-from compliance.roles import Role, user_has_role
-from compliance.selectors.people import person_is_manager_of
 from compliance.services.audit import audit_event_record
+from compliance.signals import extension_request_decided
 from courses.models import Completion, CompletionSource, CoursePage
 from courses.services.completions import completion_record, completion_void
 
@@ -37,10 +35,6 @@ logger = logging.getLogger(__name__)
 EARLIEST_COMPLETION = datetime.date(1900, 1, 1)
 # The longest extension: this many days after the current due date (or today, if later).
 MAX_EXTENSION_DAYS = 365
-
-
-def user_is_compliance_admin(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user_has_role(user, Role.COMPLIANCE_ADMIN)))
 
 
 def _require_admin(actor) -> None:
@@ -242,19 +236,6 @@ def extension_grant(
     )
 
 
-def user_can_decide_extension(*, user, assignment: Assignment) -> bool:
-    """The learner's managers (anyone above them in line management) or an administrator."""
-    if user_is_compliance_admin(user):
-        return True
-    manager = Person.objects.filter(user=user).first() if user and user.is_authenticated else None
-    # An empty line path (not yet placed in the tree) would be a prefix of everyone's.
-    return (
-        manager is not None
-        and bool(manager.line_path)
-        and person_is_manager_of(manager=manager, person=assignment.person)
-    )
-
-
 @transaction.atomic
 def extension_request_create(
     *,
@@ -299,76 +280,6 @@ def extension_request_create(
     return request
 
 
-def _decision_message(request: ExtensionRequest, decider: str) -> tuple[str, str]:
-    """The subject (also the notification's title) and the email body."""
-    name = request.assignment.requirement.name
-    asked = f"You asked on {_long_date(timezone.localdate(request.requested_at))} for more time for {name}"
-    if request.status == ExtensionRequest.Status.APPROVED:
-        subject = f"More time approved: {name} is now due by {_long_date(request.requested_due_date)}"
-        body = (
-            f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
-            f"{decider} approved your request: it is now due by {_long_date(request.requested_due_date)}."
-        )
-    else:
-        subject = f"More time refused for {name}: {request.decision_note}"
-        due = _long_date(request.assignment.effective_due_date)
-        body = (
-            f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
-            f"{decider} refused your request: {request.decision_note}\n\nIt is still due by {due}."
-        )
-    if request.decision_note and request.status == ExtensionRequest.Status.APPROVED:
-        body += f"\n\nTheir note: {request.decision_note}"
-    return subject, body
-
-
-def _notify_learner_of_decision(request: ExtensionRequest, actor) -> None:
-    """An in-app notification for the learner, and an email once the decision is committed."""
-    from compliance.reminders.models import Reminder, ReminderKind, ReminderStatus
-
-    person = request.assignment.person
-    email = person.email or getattr(person.user, "email", "")
-    if not email:
-        return
-    decider_person = getattr(actor, "person", None)  # a manager's HR name; an administrator may have none
-    decider = decider_person.full_name if decider_person else (actor.get_full_name() or actor.get_username())
-    subject, body = _decision_message(request, decider)
-    now = timezone.now()
-    # A second decision on the same date (asked, refused, asked again) reuses the row: the
-    # unique constraint on reminders allows one per assignment, kind, date and recipient.
-    Reminder.objects.update_or_create(
-        assignment=request.assignment,
-        kind=ReminderKind.EXTENSION_DECISION,
-        due_on=request.requested_due_date,
-        offset_days=0,
-        recipient_email=email,
-        defaults={
-            "recipient_person": person,
-            "recipient_user": person.user,
-            "status": ReminderStatus.SENT,
-            "planned_on": timezone.localdate(),
-            "sent_at": now,
-            "read_at": None,
-            "attempts": 1,
-            "subject": subject[:255],
-            "reason": f"Request for more time {request.get_status_display().lower()}"[:500],
-        },
-    )
-    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/my-training/"
-
-    def send():
-        try:
-            send_mail(
-                subject=subject[:255],
-                message=f"{body}\n\nSee your training: {url}\n",
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[email],
-            )
-        except Exception:  # the decision stands; the notification is in the site
-            logger.exception("Could not email the decision on extension request %s", request.pk)
-
-    transaction.on_commit(send)
-
-
 @transaction.atomic
 def extension_request_decide(
     *,
@@ -384,7 +295,7 @@ def extension_request_decide(
         .select_related("assignment__person__user", "assignment__requirement")
         .get(pk=request.pk)
     )
-    if not user_can_decide_extension(user=actor, assignment=request.assignment):
+    if not user_may_decide_for(user=actor, person=request.assignment.person):
         raise PermissionDenied("Only the learner's line managers or a compliance administrator may decide this.")
     if request.assignment.person.user_id == actor.pk:
         raise PermissionDenied("You cannot decide your own request.")
@@ -419,7 +330,8 @@ def extension_request_decide(
             note.strip(),
             requested_due_date=request.requested_due_date.isoformat(),
         )
-    _notify_learner_of_decision(request, actor)
+    # The reminders app tells the learner (an in-app notification, and an email on commit).
+    extension_request_decided.send(sender=ExtensionRequest, request=request, actor=actor)
     person = request.assignment.person
     audit_event_record(
         action="extension_request_" + request.status,

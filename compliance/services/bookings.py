@@ -1,5 +1,5 @@
 """Who may book the face-to-face sessions of a course: plugged into the courses app through
-settings.COURSES_BOOKING_AUDIENCE_CHECK, because only compliance knows people's roles."""
+the BOOKING_AUDIENCE_CHECK option (courses/conf.py), because only compliance knows people's roles."""
 
 from django.db.models import Q
 from django.utils import timezone

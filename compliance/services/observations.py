@@ -31,6 +31,7 @@ from django.utils import timezone
 from compliance.models import ManagerObservation, ObservedChange, Person
 from compliance.selectors.observations import observations_for_manager
 from compliance.services.audit import audit_event_record
+from courses.conf import lms_setting, site_url
 from courses.models import Completion, CoursePage
 
 # A prompt is made (and its email retried) up to this many days after it fell due; a course
@@ -130,7 +131,7 @@ def observation_prompts_plan(*, today: datetime.date | None = None, enqueue: boo
 
 
 def _base_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return site_url()
 
 
 def observation_email_subject(*, prompts: list[ManagerObservation]) -> str:
@@ -155,7 +156,7 @@ def observation_email(*, manager: Person, prompts: list[ManagerObservation], tod
     ]
     context = {
         "subject": subject,
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_name": lms_setting("SITE_NAME"),
         "base_url": base,
         "notifications_url": f"{base}/notifications/",
         "manager": manager,

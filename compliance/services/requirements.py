@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from compliance.models import LeadershipLevel, RecurrenceKind, Requirement, TriggerKind, WorkerType
+from compliance.models import RecurrenceKind, Requirement, TriggerKind
 from compliance.models.requirements import RULE_FIELDS
 from compliance.services.audit import audit_event_record
 
@@ -188,57 +188,6 @@ class CompiledRule:
                 minimum_active_days=r.minimum_active_days,
             )
         return None
-
-
-# Bounds a real rule stays well inside; beyond them a date is a typing mistake (year 9999)
-# or a probe, and the preview would show nonsense.
-RULE_LIMITS = {"trigger_days": 3660, "window_opens_days": 366, "minimum_active_days": 366, "recurrence_months": 120}
-RULE_DATE_FIELDS = ["active_from", "active_to", "fixed_due_date", "triggered_on_or_after", "started_on_or_after"]
-EARLIEST_RULE_DATE, LATEST_RULE_DATE = datetime.date(1900, 1, 1), datetime.date(2200, 12, 31)
-
-
-def requirement_rule_errors(*, requirement: Requirement) -> dict[str, str]:
-    """Out-of-range numbers and dates, by field (empty when the rule is sensible). The model's
-    clean() calls it, so the admin and the API give the same answers."""
-    errors = {}
-    for name, limit in RULE_LIMITS.items():
-        value = getattr(requirement, name)
-        if value is not None and not 0 <= value <= limit:
-            errors[name] = f"Must be between 0 and {limit}."
-    for name in RULE_DATE_FIELDS:
-        value = getattr(requirement, name)
-        if value is not None and not EARLIEST_RULE_DATE <= value <= LATEST_RULE_DATE:
-            errors[name] = f"Must be between {EARLIEST_RULE_DATE:%d/%m/%Y} and {LATEST_RULE_DATE:%d/%m/%Y}."
-    return errors
-
-
-WORKER_TYPE_PLURALS = {
-    WorkerType.POLICE_OFFICER: "police officers",
-    WorkerType.STUDENT_OFFICER: "student officers",
-    WorkerType.POLICE_STAFF: "police staff",
-    WorkerType.PCSO: "PCSOs",
-    WorkerType.SPECIAL_CONSTABLE: "special constables",
-    WorkerType.VOLUNTEER: "volunteers",
-}
-
-
-def requirement_audience_summary(*, requirement: Requirement) -> str:
-    """A short description of who a requirement is for, e.g. 'first line leaders'."""
-    r = requirement
-    parts = []
-    levels = dict(LeadershipLevel.choices)
-    types = dict(WorkerType.choices)
-    if r.include_leadership_levels:
-        parts.append(" or ".join(levels.get(v, v).lower() + "s" for v in r.include_leadership_levels))
-    if r.include_worker_types:
-        parts.append(" or ".join(WORKER_TYPE_PLURALS.get(v, types.get(v, v).lower()) for v in r.include_worker_types))
-    if r.include_ranks:
-        parts.append(" or ".join(r.include_ranks))
-    if r.include_functions:
-        parts.append("with the function " + " or ".join(r.include_functions))
-    if r.include_units:
-        parts.append("in " + ", ".join(r.include_units))
-    return ", ".join(parts) if parts else "everyone"
 
 
 REQUIREMENT_FIELDS = ["name", "description", *RULE_FIELDS]

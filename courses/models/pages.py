@@ -26,7 +26,6 @@ class CatalogueIndexPage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["courses.ProgrammePage", "courses.CoursePage"]
     max_count = 1
 

@@ -3,11 +3,12 @@
 Capacity holds under parallel booking because every change to a session's bookings
 first locks the session row (SELECT ... FOR UPDATE), so bookers queue one at a time."""
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from courses.access import user_may_mark_register
+from courses.conf import lms_setting
 from courses.models import Booking, BookingStatus, Enrolment, FaceToFaceSession
 from courses.services.errors import LearningError
 from courses.services.learning import course_completion_check, enrolment_start
@@ -23,11 +24,11 @@ def booking_audience_refusal(*, user, course) -> str:
     """Why `user` may not book `course`'s sessions, or "" if they may.
 
     Courses know who a course is for only in words and free tags; ranks and grades live
-    elsewhere. So the check is pluggable: settings.COURSES_BOOKING_AUDIENCE_CHECK names a
+    elsewhere. So the check is pluggable: the BOOKING_AUDIENCE_CHECK option names a
     function `check(*, user, course) -> str` (a refusal message, "" to allow), provided by
     whichever app knows people's roles. Without it, anyone may book (the audience is shown
     next to the Book button)."""
-    path = getattr(settings, "COURSES_BOOKING_AUDIENCE_CHECK", "")
+    path = lms_setting("BOOKING_AUDIENCE_CHECK")
     if not path:
         return ""
     return import_string(path)(user=user, course=course) or ""
@@ -99,11 +100,7 @@ def _promote_waiting(session: FaceToFaceSession) -> Booking | None:
 
 
 def session_can_mark_register(*, user, session: FaceToFaceSession) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or session.facilitator_id == user.pk:
-        return True
-    return user.groups.filter(name__in=["L&D editor", "L&D lead"]).exists()
+    return user_may_mark_register(user=user, facilitator_id=session.facilitator_id)
 
 
 def session_register_open(*, session: FaceToFaceSession, now=None) -> bool:

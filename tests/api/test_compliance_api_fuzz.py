@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from compliance.access import Role
 from compliance.models import Assignment, ExtensionRequest
-from compliance.roles import Role
 from compliance.services.assignments import extension_request_create
 from compliance.services.sync import sync_all
 from tests.compliance.factories import make_course, make_requirement

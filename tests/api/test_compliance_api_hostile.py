@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from compliance.access import Role
 from compliance.models import Assignment, AssignmentEvent, AuditEvent, ExtensionRequest, Requirement
-from compliance.roles import Role
 from compliance.services.sync import sync_all
 from courses.models import Completion
 from tests.compliance.factories import make_course, make_requirement

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from compliance.access import Role
 from compliance.importing.people import import_people
 from compliance.importing.units import import_units
 from compliance.models import AuditEvent, OrgUnit, Person
-from compliance.roles import Role
 from tests.compliance.test_import_hostile import FILE_ERRORS, ROW_ERRORS
 from tests.compliance.test_import_people import UNITS, row, to_csv, tree_rows, write_counts
 from tests.factories import UserFactory

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from compliance.roles import Role
+from compliance.access import Role
 from tests.compliance.factories import make_course
 from tests.factories import make_person
 

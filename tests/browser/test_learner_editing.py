@@ -6,7 +6,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from courses.demo import load_catalogue_demo
+from cms.demo.catalogue import load_catalogue_demo
 from courses.models import CoursePage, ModulePage
 from tests.factories import UserFactory
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cms.demo.catalogue import load_catalogue_demo
 from courses.blocks import knowledge_check_questions
-from courses.demo import load_catalogue_demo
 from courses.models import Completion, CoursePage, FaceToFaceSession, ModulePage
 from tests.factories import UserFactory
 

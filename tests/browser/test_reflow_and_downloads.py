@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from compliance.access import Role
 from compliance.models import Assignment
 from compliance.reminders.models import Reminder, ReminderKind
-from compliance.roles import Role
 from compliance.services.assignments import extension_request_create
 from compliance.services.sync import sync_all
 from tests.compliance.factories import make_requirement

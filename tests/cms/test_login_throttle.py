@@ -105,7 +105,7 @@ def test_the_lockout_ends(client, jones, settings):
 
 
 def test_wagtail_admin_login_is_throttled_too(client):
-    from compliance.roles import Role
+    from compliance.access import Role
 
     admin = make_person(username="ld.lead", roles=[Role.LD_LEAD])
     for _ in range(5):
@@ -119,7 +119,7 @@ def test_wagtail_admin_login_is_throttled_too(client):
 
 
 def test_wagtail_admin_login_still_signs_in(client):
-    from compliance.roles import Role
+    from compliance.access import Role
 
     make_person(username="ld.lead", roles=[Role.LD_LEAD])
     response = sign_in(client, "ld.lead", PASSWORD, url="/admin/login/")

@@ -1,6 +1,6 @@
 import pytest
 
-from compliance.roles import Role
+from compliance.access import Role
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db

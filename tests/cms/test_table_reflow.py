@@ -10,12 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 
-SITE_CSS = Path(settings.BASE_DIR) / "cms" / "static" / "cms" / "site.css"
+SITE_CSS = Path(settings.BASE_DIR) / "courses" / "static" / "inclusion_lms" / "lms.css"
 
 
 def test_table_wrap_is_the_containing_block_of_its_hidden_text():
     rule = re.search(r"^\.table-wrap\s*\{([^}]*)\}", SITE_CSS.read_text(), re.MULTILINE)
-    assert rule, ".table-wrap rule missing from site.css"
+    assert rule, ".table-wrap rule missing from lms.css"
     declarations = {d.split(":")[0].strip(): d.split(":")[1].strip() for d in rule.group(1).split(";") if ":" in d}
     assert declarations.get("position") == "relative"
     assert declarations.get("overflow-x") == "auto"

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
+from compliance.access import Role
 from compliance.models import Assignment, ExtensionRequest, Requirement
-from compliance.roles import Role
 from compliance.services.sync import sync_all
 from courses.models import Completion
 from tests.compliance.factories import make_course, make_requirement

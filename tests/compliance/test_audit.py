@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from compliance.access import Role
 from compliance.models import Assignment, AuditEvent
-from compliance.roles import Role
 from compliance.services.assignments import exemption_grant, extension_grant
 from compliance.services.requirements import requirement_save
 from compliance.services.sync import sync_all

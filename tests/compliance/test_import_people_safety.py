@@ -7,9 +7,9 @@ import unicodedata
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from compliance.access import Role
 from compliance.importing.people import MAX_LINE_DEPTH, REQUIRED, import_people
 from compliance.models import Person
-from compliance.roles import Role
 
 from .test_import_people import row, to_csv, tree, units, write_counts  # noqa: F401
 

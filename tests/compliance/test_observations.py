@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from compliance.access import Role
 from compliance.models import ManagerObservation, ObservedChange
-from compliance.roles import Role
 from compliance.selectors.observations import MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
 from compliance.services.observations import (
     CATCH_UP_DAYS,
@@ -423,9 +423,9 @@ def test_course_field_is_validated(course):
 def test_demo_leaves_the_inspector_an_observation_to_record(course):
     import io
 
+    from cms.demo.compliance import load_compliance_demo
     from cms.demo.force import build_force
     from cms.management.commands.load_demo import Command
-    from compliance.demo import load_compliance_demo
     from compliance.importing.people import import_people
     from compliance.importing.units import import_units
     from compliance.selectors.observations import observations_pending_for

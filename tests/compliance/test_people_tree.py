@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from compliance.access import people_below, person_is_manager_of
 from compliance.models import AuditEvent, Person
-from compliance.selectors.people import person_chain_of_command, person_is_manager_of, person_team
+from compliance.selectors.people import person_chain_of_command
 from compliance.services.people import line_paths_rebuild, person_set_line_manager
 from compliance.signals import people_changed
 from tests.factories import make_person
@@ -83,19 +84,19 @@ def test_setting_the_same_manager_writes_nothing(chain, django_capture_on_commit
 
 
 def test_team_is_everyone_below_at_every_depth(chain):
-    assert set(person_team(manager=chain["A"]).values_list("staff_number", flat=True)) == {"B", "C", "C2", "D", "E"}
-    assert set(person_team(manager=chain["C"]).values_list("staff_number", flat=True)) == {"D", "E"}
-    assert set(person_team(manager=chain["B"], direct_only=True).values_list("staff_number", flat=True)) == {
+    assert set(people_below(manager=chain["A"]).values_list("staff_number", flat=True)) == {"B", "C", "C2", "D", "E"}
+    assert set(people_below(manager=chain["C"]).values_list("staff_number", flat=True)) == {"D", "E"}
+    assert set(people_below(manager=chain["B"], direct_only=True).values_list("staff_number", flat=True)) == {
         "C",
         "C2",
     }
-    assert not person_team(manager=chain["E"]).exists()
+    assert not people_below(manager=chain["E"]).exists()
 
 
 def test_team_leaves_out_leavers_unless_asked(chain):
     Person.objects.filter(pk=chain["D"].pk).update(is_active=False)
-    assert set(person_team(manager=chain["C"]).values_list("staff_number", flat=True)) == {"E"}
-    assert set(person_team(manager=chain["C"], include_inactive=True).values_list("staff_number", flat=True)) == {
+    assert set(people_below(manager=chain["C"]).values_list("staff_number", flat=True)) == {"E"}
+    assert set(people_below(manager=chain["C"], include_inactive=True).values_list("staff_number", flat=True)) == {
         "D",
         "E",
     }
@@ -103,19 +104,19 @@ def test_team_leaves_out_leavers_unless_asked(chain):
 
 def test_team_is_one_query_however_large(chain, django_assert_num_queries):
     with django_assert_num_queries(1):
-        small = list(person_team(manager=chain["A"]))
+        small = list(people_below(manager=chain["A"]))
     manager = chain["E"]
     for n in range(40):
         make_person(staff_number=f"T{n}", manager=manager if n < 10 else Person.objects.get(staff_number=f"T{n % 10}"))
     with django_assert_num_queries(1):
-        large = list(person_team(manager=chain["A"]))
+        large = list(people_below(manager=chain["A"]))
     assert len(large) == len(small) + 40
 
 
 def test_team_of_someone_not_yet_in_the_tree_is_empty(chain):
     Person.objects.filter(pk=chain["X"].pk).update(line_path="")
     chain["X"].refresh_from_db()
-    assert not person_team(manager=chain["X"]).exists()
+    assert not people_below(manager=chain["X"]).exists()
 
 
 def test_chain_of_command_runs_from_the_top_down(chain, django_assert_num_queries):

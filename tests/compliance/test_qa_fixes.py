@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from rest_framework.test import APIClient
 
+from compliance.access import Role
 from compliance.models import Assignment, AuditEvent, ExtensionRequest, Requirement
 from compliance.reminders.models import Notification
-from compliance.roles import Role
 from compliance.selectors.assignments import MANAGER, assignment_reason
 from compliance.services.assignments import (
     exemption_grant,

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from compliance.access import Role
 from compliance.models import Assignment, AuditEvent, Requirement
-from compliance.roles import Role
 from tests.compliance.factories import make_course, make_requirement
 from tests.factories import UserFactory, make_person
 

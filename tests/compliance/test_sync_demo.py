@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_gives_every_status_quickly():
-    from compliance.demo import load_compliance_demo
+    from cms.demo.compliance import load_compliance_demo
 
     make_demo_force(600)
     out = io.StringIO()
@@ -27,7 +27,7 @@ def test_demo_gives_every_status_quickly():
 
 
 def test_demo_skips_courses_not_there_yet():
-    from compliance.demo import load_compliance_demo
+    from cms.demo.compliance import load_compliance_demo
 
     make_demo_force(150, courses=["MC-STAGE-1"])
     out = io.StringIO()
@@ -37,7 +37,7 @@ def test_demo_skips_courses_not_there_yet():
 
 
 def _loaded_demo(people: int = 600):
-    from compliance.demo import load_compliance_demo
+    from cms.demo.compliance import load_compliance_demo
 
     make_demo_force(people)
     load_compliance_demo(seed=1, stdout=io.StringIO())

@@ -3,8 +3,8 @@ import time
 
 import pytest
 
+from cms.demo.catalogue import load_catalogue_demo
 from courses.blocks import knowledge_check_questions
-from courses.demo import load_catalogue_demo
 from courses.models import CoursePage, FaceToFaceSession, ModulePage, ProgrammePage
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +57,8 @@ def test_demo_is_deterministic_and_loads_once():
     load_catalogue_demo(seed=1, stdout=out)
     assert "already loaded" in out.getvalue()
     assert CoursePage.objects.count() == len(CODES)
+    from cms.demo.content.moral_courage import TEAM_ENVIRONMENT
     from courses.content import module_body_json
-    from courses.demo_content.moral_courage import TEAM_ENVIRONMENT
 
     def build():
         return module_body_json(course_code="MC-STAGE-1", module_slug="x", screens=TEAM_ENVIRONMENT["screens"])

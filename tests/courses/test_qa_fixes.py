@@ -112,7 +112,7 @@ def refuse_everyone_but_seniors(*, user, course):
     return "" if user.username.startswith("supt") else "This event is for senior leaders."
 
 
-@override_settings(COURSES_BOOKING_AUDIENCE_CHECK="tests.courses.test_qa_fixes.refuse_everyone_but_seniors")
+@override_settings(INCLUSION_LMS={"BOOKING_AUDIENCE_CHECK": "tests.courses.test_qa_fixes.refuse_everyone_but_seniors"})
 def test_an_audience_check_provided_by_another_app_is_enforced(client):
     event = make_course(code="MC-STAGE-2-XXL", delivery_mode="face_to_face", modules=())
     session = future_session(event)

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from compliance.access import Role
 from compliance.models import Assignment, EqualityRecord, Exemption
-from compliance.roles import Role
 from courses.models import Enrolment, Evaluation, KnowledgeCheckAttempt, ModulePage
 from tests.compliance.factories import make_course, make_requirement
 from tests.factories import make_person, make_unit

@@ -151,7 +151,7 @@ class TestRandomWorkforcesInTheDatabase(TestCase):
     @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(people=st.lists(db_person, max_size=30), threshold=st.sampled_from([2, 3]))
     def test_pages_from_the_database(self, people, threshold):
-        from compliance.roles import Role
+        from compliance.access import Role
         from tests.compliance.factories import make_requirement
 
         today = timezone.localdate()

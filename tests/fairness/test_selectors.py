@@ -99,7 +99,7 @@ def test_the_page_protects_small_cells(small):
 
 
 def test_the_threshold_comes_from_the_setting(small, settings):
-    settings.FAIRNESS_THRESHOLD = 1
+    settings.INCLUSION_LMS = {**settings.INCLUSION_LMS, "FAIRNESS_THRESHOLD": 1}
     page = fairness_page(characteristic="sex", measure="completion", breakdown="unit")
     assert page.threshold == 1
     # At threshold 1 the grand total (2 of 4 people completed everything) is published; at the

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from compliance.access import Role
 from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy, ReminderStatus
-from compliance.roles import Role
 from tests.factories import UserFactory
 
 from .helpers import TODAY, make_assignment, make_chain

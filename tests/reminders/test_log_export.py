@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from compliance.access import Role
 from compliance.reminders.models import Reminder, ReminderKind, ReminderStatus
-from compliance.roles import Role
 from tests.factories import UserFactory
 
 from .helpers import TODAY, make_assignment, make_chain

@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.core import mail
 
+from compliance.access import Role
 from compliance.models import AssignmentState
 from compliance.reminders.models import DigestFrequency, Reminder, ReminderKind, ReminderPolicy, ReminderStatus
 from compliance.reminders.services import digest_preference_set, reminders_plan, reminders_send
-from compliance.roles import Role
 from tests.compliance.factories import make_requirement
 from tests.factories import UserFactory
 

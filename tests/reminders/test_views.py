@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from compliance.access import Role
 from compliance.reminders.models import DigestPreference, Notification, Reminder, ReminderKind, ReminderStatus
-from compliance.roles import Role
 from tests.factories import UserFactory
 
 from .helpers import TODAY, make_assignment, make_chain

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from compliance.access import Role
 from compliance.models import Assignment
-from compliance.roles import Role
 from compliance.services.assignments import extension_request_create
 from compliance.services.sync import sync_all
 from courses.services.completions import completion_record

@@ -9,6 +9,7 @@ request for more time waiting; TEAM-C is a unit in the South command.
 """
 
 import pytest
+from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,9 @@ ROLES = [
     "L&D editor",
     "compliance admin",
     "D&I analyst",
+    "L&D lead",
+    "HR service",
+    "superuser",
 ]
 USERNAMES = {
     "constable": "pc.a1",
@@ -31,6 +35,9 @@ USERNAMES = {
     "L&D editor": "ld.editor",
     "compliance admin": "compliance.admin",
     "D&I analyst": "di.analyst",
+    "L&D lead": "ld.lead",
+    "HR service": "hr.service",
+    "superuser": "root",
 }
 
 # (name, method, url): {PERSON} is pc.a3's staff number, {REQUEST} their request's id.
@@ -66,46 +73,109 @@ ENDPOINTS = [
     ("fairness xlsx", "get", "/fairness/xlsx/?measure=knowledge_check"),
     ("api fairness", "api", "/api/v1/fairness/"),
     ("api fairness evaluation", "api", "/api/v1/fairness/?measure=evaluation&breakdown=requirement"),
+    # The learner's own pages: everyone signed in has them (empty without an HR record).
+    ("my training", "get", "/my-training/"),
+    ("my learning", "get", "/my-learning/"),
+    ("notifications", "get", "/notifications/"),
+    ("requests to decide", "get", "/compliance/extension-requests/"),
+    ("observations to record", "get", "/compliance/observations/"),
+    ("api my assignments", "api", "/api/v1/compliance/assignments/mine/"),
+    ("api extension requests", "api", "/api/v1/compliance/extension-requests/"),
+    ("api notifications", "api", "/api/v1/reminders/notifications/"),
+    # Compliance administration.
+    ("admin requirements", "get", "/admin/compliance_requirement/"),
+    ("admin people", "get", "/admin/compliance_person/"),
+    ("admin units", "get", "/admin/compliance_unit/"),
+    ("admin assignments", "get", "/admin/compliance_assignment/"),
+    ("admin assignment (escalation link)", "get", "/admin/compliance_assignment/inspect/{ASSIGNMENT}/"),
+    ("admin audit trail", "get", "/admin/compliance_audit/"),
+    ("admin enter a completion", "get", "/admin/compliance/completions/new/"),
+    ("admin exempt", "get", "/admin/compliance/assignment/{ASSIGNMENT}/exempt/"),
+    ("api requirements", "api", "/api/v1/compliance/requirements/"),
+    ("api person's assignments in team A", "api", "/api/v1/compliance/people/{PERSON}/assignments/"),
+    ("api assignment in team A", "api", "/api/v1/compliance/assignments/{ASSIGNMENT}/"),
+    ("api audit trail", "api", "/api/v1/compliance/audit/"),
+    # Reminders.
+    ("admin reminder policy", "get", "/admin/reminders_policy/"),
+    ("admin notification log", "get", "/admin/reminders_log/"),
+    ("api reminder policy", "api", "/api/v1/reminders/policy/"),
+    ("api notification log", "api", "/api/v1/reminders/log/"),
+    # Learning content and its reports.
+    ("admin face-to-face sessions", "get", "/admin/face_to_face_sessions/"),
+    ("admin course rates", "get", "/admin/reports/course-rates/"),
+    ("admin observation rates", "get", "/admin/reports/manager-observations/"),
+    # HR.
+    ("api hr people", "api", "/api/v1/hr/people/"),
+    ("api hr units", "api", "/api/v1/hr/units/"),
 ]
 
-# One column per role, in the order of ROLES.
+# One column per role, in the order of ROLES; the README's roles table says the same in words.
 # 302: anonymous to the sign-in page; inside the Wagtail admin, anyone without the role back to
 # the admin (or its sign-in page). 401: the API without credentials. A refused decision
 # (no note) still redirects back to the person's page: it is the permission that matters.
 # fmt: off
 EXPECTED = {
-    #                            anon const sgtA sgtB supt L&D  CA   DIA
-    "team page":                 [302, 403, 200, 200, 200, 403, 403, 403],
-    "team direct reports":       [302, 403, 200, 200, 200, 403, 403, 403],
-    "team filtered to team A":   [302, 403, 200, 400, 200, 403, 403, 403],
-    "team charts":               [302, 403, 200, 200, 200, 403, 403, 403],
-    "team csv":                  [302, 403, 200, 200, 200, 403, 403, 403],
-    "team xlsx":                 [302, 403, 200, 200, 200, 403, 403, 403],
-    "person in team A":          [302, 404, 200, 404, 200, 404, 404, 404],
-    "decide team A request":     [302, 404, 302, 404, 302, 404, 404, 404],
-    "command":                   [302, 403, 403, 403, 200, 200, 200, 403],
-    "command unit in South":     [302, 403, 403, 403, 404, 200, 200, 403],
-    "command unit team A":       [302, 403, 403, 403, 200, 200, 200, 403],
-    "command csv":               [302, 403, 403, 403, 200, 200, 200, 403],
-    "force completion":          [302, 302, 302, 302, 302, 200, 200, 302],
-    "force campaigns":           [302, 302, 302, 302, 302, 200, 200, 302],
-    "force overdue":             [302, 302, 302, 302, 302, 200, 200, 302],
-    "api team summary":          [401, 403, 200, 200, 200, 403, 403, 403],
-    "api team assignments":      [401, 403, 200, 200, 200, 403, 403, 403],
-    "api team trend":            [401, 403, 200, 200, 200, 403, 403, 403],
-    "api person in team A":      [401, 403, 200, 404, 200, 403, 403, 403],
-    "api units":                 [401, 403, 403, 403, 200, 200, 200, 403],
-    "api unit in South":         [401, 403, 403, 403, 404, 200, 200, 403],
-    "api campaigns":             [401, 403, 403, 403, 200, 200, 200, 403],
-    "api command trend":         [401, 403, 403, 403, 200, 200, 200, 403],
-    "api breakdown":             [401, 403, 403, 403, 403, 200, 200, 403],
-    "api overdue":               [401, 403, 403, 403, 403, 200, 200, 403],
-    "fairness page":             [302, 403, 403, 403, 403, 403, 403, 200],
-    "fairness by training":      [302, 403, 403, 403, 403, 403, 403, 200],
-    "fairness csv":              [302, 403, 403, 403, 403, 403, 403, 200],
-    "fairness xlsx":             [302, 403, 403, 403, 403, 403, 403, 200],
-    "api fairness":              [401, 403, 403, 403, 403, 403, 403, 200],
-    "api fairness evaluation":   [401, 403, 403, 403, 403, 403, 403, 200],
+    #                            anon const sgtA sgtB supt L&D  CA   DIA  lead HR   su
+    "team page":                 [302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+    "team direct reports":       [302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+    "team filtered to team A":   [302, 403, 200, 400, 200, 403, 403, 403, 403, 403, 403],
+    "team charts":               [302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+    "team csv":                  [302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+    "team xlsx":                 [302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+    "person in team A":          [302, 404, 200, 404, 200, 404, 404, 404, 404, 404, 404],
+    "decide team A request":     [302, 404, 302, 404, 302, 404, 404, 404, 404, 404, 404],
+    "command":                   [302, 403, 403, 403, 200, 200, 200, 403, 200, 403, 200],
+    "command unit in South":     [302, 403, 403, 403, 404, 200, 200, 403, 200, 403, 200],
+    "command unit team A":       [302, 403, 403, 403, 200, 200, 200, 403, 200, 403, 200],
+    "command csv":               [302, 403, 403, 403, 200, 200, 200, 403, 200, 403, 200],
+    "force completion":          [302, 302, 302, 302, 302, 200, 200, 302, 200, 302, 200],
+    "force campaigns":           [302, 302, 302, 302, 302, 200, 200, 302, 200, 302, 200],
+    "force overdue":             [302, 302, 302, 302, 302, 200, 200, 302, 200, 302, 200],
+    "api team summary":          [401, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+    "api team assignments":      [401, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+    "api team trend":            [401, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+    "api person in team A":      [401, 403, 200, 404, 200, 403, 403, 403, 403, 403, 403],
+    "api units":                 [401, 403, 403, 403, 200, 200, 200, 403, 200, 403, 200],
+    "api unit in South":         [401, 403, 403, 403, 404, 200, 200, 403, 200, 403, 200],
+    "api campaigns":             [401, 403, 403, 403, 200, 200, 200, 403, 200, 403, 200],
+    "api command trend":         [401, 403, 403, 403, 200, 200, 200, 403, 200, 403, 200],
+    "api breakdown":             [401, 403, 403, 403, 403, 200, 200, 403, 200, 403, 200],
+    "api overdue":               [401, 403, 403, 403, 403, 200, 200, 403, 200, 403, 200],
+    "fairness page":             [302, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+    "fairness by training":      [302, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+    "fairness csv":              [302, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+    "fairness xlsx":             [302, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+    "api fairness":              [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+    "api fairness evaluation":   [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+    "my training":               [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "my learning":               [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "notifications":             [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "requests to decide":        [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "observations to record":    [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "api my assignments":        [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "api extension requests":    [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "api notifications":         [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "admin requirements":        [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
+    "admin people":              [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
+    "admin units":               [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
+    "admin assignments":         [302, 302, 302, 302, 302, 200, 200, 302, 200, 302, 200],
+    "admin assignment (escalation link)": [302, 302, 302, 302, 302, 200, 200, 302, 200, 302, 200],
+    "admin audit trail":         [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
+    "admin enter a completion":  [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
+    "admin exempt":              [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
+    "api requirements":          [401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200],
+    "api person's assignments in team A": [401, 404, 200, 404, 200, 404, 200, 404, 404, 404, 200],
+    "api assignment in team A":  [401, 404, 200, 404, 200, 404, 200, 404, 404, 404, 200],
+    "api audit trail":           [401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200],
+    "admin reminder policy":     [302, 302, 302, 302, 302, 302, 200, 302, 200, 302, 200],
+    "admin notification log":    [302, 302, 302, 302, 302, 200, 200, 302, 200, 302, 200],
+    "api reminder policy":       [401, 403, 403, 403, 403, 403, 200, 403, 200, 403, 200],
+    "api notification log":      [401, 403, 403, 403, 403, 200, 200, 403, 200, 403, 200],
+    "admin face-to-face sessions": [302, 302, 302, 302, 302, 200, 302, 302, 200, 302, 200],
+    "admin course rates":        [302, 302, 302, 302, 302, 200, 302, 302, 200, 302, 200],
+    "admin observation rates":   [302, 302, 302, 302, 302, 200, 302, 302, 200, 302, 200],
+    "api hr people":             [401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200],
+    "api hr units":              [401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200],
 }
 # fmt: on
 
@@ -117,7 +187,7 @@ def _forbidden_names(role, force) -> set[str]:
         *force.team_a, *force.team_b, *force.team_c, force.ld, force.admin, force.analyst,
     ]  # fmt: skip
     names = {p.last_name for p in everyone}
-    if role in ("L&D editor", "compliance admin"):
+    if role in ("L&D editor", "L&D lead", "compliance admin", "HR service", "superuser"):
         return set()  # the whole force is theirs
     if role == "sergeant A":
         return {p.last_name for p in [*force.team_b, *force.team_c, force.sgt_b, force.sgt_c, force.supt_south]}
@@ -145,8 +215,23 @@ def test_expected_table_covers_every_endpoint_and_role():
     assert all(len(codes) == len(ROLES) for codes in EXPECTED.values())
 
 
+@pytest.fixture
+def accounts(force):
+    """Accounts with a role and no HR record, as a force would have them."""
+    from django.contrib.auth import get_user_model
+
+    from compliance.access import Role
+    from tests.factories import UserFactory
+
+    UserFactory(username="ld.lead").groups.add(Group.objects.get(name=Role.LD_LEAD))
+    UserFactory(username="hr.service").groups.add(Group.objects.get(name=Role.HR_SERVICE))
+    get_user_model().objects.create_superuser(username="root", email="root@force.example", password=None)
+    return force
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_endpoint_for_every_role(client, force, role):
+def test_every_endpoint_for_every_role(client, accounts, role):
+    force = accounts
     api = APIClient()
     if role != "anonymous":
         from django.contrib.auth import get_user_model
@@ -158,7 +243,11 @@ def test_every_endpoint_for_every_role(client, force, role):
     actual, leaks = {}, []
     column = ROLES.index(role)
     for name, method, template in ENDPOINTS:
-        url = template.format(PERSON=force.team_a[2].staff_number, REQUEST=force.extension_request.pk)
+        url = template.format(
+            PERSON=force.team_a[2].staff_number,
+            REQUEST=force.extension_request.pk,
+            ASSIGNMENT=force.extension_request.assignment_id,
+        )
         if method == "post":
             response = client.post(url, {"decision": "refuse", "note": ""})
         elif method == "api":

@@ -2,8 +2,8 @@ import io
 
 import pytest
 
+from cms.bench.reporting import REQUIREMENTS, _shape, reporting_bench
 from compliance.models import Assignment, Person
-from compliance.reporting.bench import REQUIREMENTS, _shape, reporting_bench
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

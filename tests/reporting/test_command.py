@@ -3,6 +3,7 @@ import io
 
 import pytest
 
+from compliance import access
 from compliance.reporting import selectors
 from compliance.selectors.assignments import Status
 
@@ -68,7 +69,7 @@ def test_command_export_matches_the_table(client, force):
 
 
 def test_unit_matrix_counts_match_the_status_counts(force):
-    scope = selectors.Scope(label="", force=True)
+    scope = access.Scope(label="", force=True)
     matrix = selectors.unit_matrix(scope=scope, parent=force.units.force)
     counts = selectors.status_counts(selectors.scope_assignments(scope=scope))
     assert matrix.totals.counts == counts
@@ -83,7 +84,7 @@ def test_command_query_count_is_flat(client, force, django_assert_max_num_querie
 
 
 def test_matrix_column_totals_equal_the_counts_by_requirement(force):
-    scope = selectors.Scope(label="", unit_path=force.units.north.path)
+    scope = access.Scope(label="", unit_path=force.units.north.path)
     matrix = selectors.unit_matrix(scope=scope, parent=force.units.north)
     direct = selectors.rates_by_requirement(queryset=selectors.scope_assignments(scope=scope))
     assert [(r.key, r.label, r.counts) for r in matrix.by_requirement()] == [(r.key, r.label, r.counts) for r in direct]

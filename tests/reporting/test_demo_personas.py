@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_personas_see_their_pages(client):
-    from compliance.demo import load_compliance_demo
+    from cms.demo.compliance import load_compliance_demo
 
     make_demo_force(300)
     load_compliance_demo(seed=1, stdout=io.StringIO())

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from compliance.reporting import exports
+from compliance import downloads
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +51,10 @@ def test_csv_still_escapes_formula_like_text(client, force):
 
 
 def test_xlsx_response_unescapes_only_what_safe_cell_escaped():
-    rows = [[exports.safe_cell("-2+3"), "'kept as typed", 5, exports.safe_cell("plain")]]
-    response = exports.xlsx_response(stem="t", sheets=[("Sheet", ["a", "b", "c", "d"], rows)])
+    rows = [[downloads.safe_cell("-2+3"), "'kept as typed", 5, downloads.safe_cell("plain")]]
+    response = downloads.xlsx_response(stem="t", sheets=[("Sheet", ["a", "b", "c", "d"], rows)])
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [c.value for c in sheet[2]] == ["-2+3", "'kept as typed", 5, "plain"]
     assert sheet["A2"].data_type == "s" and sheet["A2"].number_format == "@"
-    assert exports.safe_cell("-2+3") == "'-2+3"  # CSV, HTML and other callers still see the escape
-    assert exports.safe_cell(exports.safe_cell("=1")) == "'=1"  # never escaped twice
+    assert downloads.safe_cell("-2+3") == "'-2+3"  # CSV, HTML and other callers still see the escape
+    assert downloads.safe_cell(downloads.safe_cell("=1")) == "'=1"  # never escaped twice

@@ -6,6 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from compliance import access
 from compliance.models import ExtensionRequest
 from compliance.reporting import selectors
 from compliance.selectors.assignments import Status
@@ -190,7 +191,7 @@ def test_charts_page_has_the_numbers_in_tables(client, force):
 
 
 def test_trend_is_derived_from_due_and_completion_dates(force):
-    scope = selectors.team_scope(manager=force.sgt_a)
+    scope = access.team_scope(manager=force.sgt_a)
     points = selectors.monthly_trend(scope=scope, today=force.today)
     assert len(points) == 12 and points[-1].month == force.today
     last = points[-1]

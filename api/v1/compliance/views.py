@@ -4,6 +4,7 @@ extensions and requests for more time, completions (import, manual entry, voidin
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -14,10 +15,11 @@ from rest_framework.views import APIView
 from api.permissions import IsComplianceAdministrator
 from api.v1.compliance import serializers as s
 from api.v1.hr import ImportReportSerializer, _ImportView
+from compliance.access import extension_requests_visible, user_may_see_person
 from compliance.importing.completions import COLUMNS as COMPLETION_COLUMNS
 from compliance.importing.completions import import_completions
 from compliance.models import Assignment, AuditEvent, Exemption, ExtensionRequest, Person, Requirement
-from compliance.selectors.people import person_is_manager_of
+from compliance.models.requirements import requirement_rule_errors
 from compliance.services.assignments import (
     completion_enter_manually,
     completion_void_audited,
@@ -26,9 +28,8 @@ from compliance.services.assignments import (
     extension_grant,
     extension_request_create,
     extension_request_decide,
-    user_is_compliance_admin,
 )
-from compliance.services.requirements import requirement_rule_errors, requirement_save
+from compliance.services.requirements import requirement_save
 from compliance.services.sync import requirement_preview
 from courses.models import Completion, CoursePage
 
@@ -123,18 +124,11 @@ class RequirementChangePreviewView(RequirementPreviewView):
 
 
 def _visible_person(request, staff_number: str) -> Person:
-    """The person, if the caller is them, one of their managers, or an administrator; else 404."""
+    """The person, if the access policy lets the caller see them; else 404 (deny by default)."""
     person = get_object_or_404(Person, staff_number=staff_number)
-    user = request.user
-    if person.user_id == user.pk or user_is_compliance_admin(user):
-        return person
-    caller = Person.objects.filter(user=user).first()
-    # An empty line path (not yet placed in the tree) is a prefix of every path: never a manager.
-    if caller is not None and caller.line_path and person_is_manager_of(manager=caller, person=person):
-        return person
-    from django.http import Http404
-
-    raise Http404
+    if not user_may_see_person(user=request.user, person=person):
+        raise Http404
+    return person
 
 
 class AssignmentFilter(django_filters.FilterSet):
@@ -291,18 +285,6 @@ class ExtensionCreateView(APIView):
         return Response(s.ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
 
-def _requests_visible_to(user):
-    qs = ExtensionRequest.objects.select_related("assignment__person", "assignment__requirement", "decided_by")
-    if user_is_compliance_admin(user):
-        return qs
-    me = Person.objects.filter(user=user).first()
-    if me is None or not me.line_path:
-        return qs.filter(requested_by=user)
-    from django.db.models import Q
-
-    return qs.filter(Q(requested_by=user) | Q(assignment__person__line_path__startswith=me.line_path))
-
-
 @extend_schema(tags=["compliance"])
 class ExtensionRequestListView(generics.ListAPIView):
     """Requests for more time: your own, and those of people below you in line management."""
@@ -314,7 +296,7 @@ class ExtensionRequestListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ExtensionRequest.objects.none()
-        return _requests_visible_to(self.request.user).order_by("-requested_at")
+        return extension_requests_visible(user=self.request.user).order_by("-requested_at")
 
     @extend_schema(request=s.ExtensionRequestInputSerializer, responses={201: s.ExtensionRequestSerializer})
     def post(self, request):
@@ -331,7 +313,7 @@ class ExtensionRequestListView(generics.ListAPIView):
             requested_due_date=data.validated_data["requested_due_date"],
             reason=data.validated_data["reason"],
         )
-        created = _requests_visible_to(request.user).get(pk=created.pk)
+        created = extension_requests_visible(user=request.user).get(pk=created.pk)
         return Response(s.ExtensionRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
@@ -342,7 +324,7 @@ class ExtensionRequestDecisionView(APIView):
     permission_classes = [IsAuthenticated]
 
     def post(self, request, pk):
-        extension_request = get_object_or_404(_requests_visible_to(request.user), pk=pk)
+        extension_request = get_object_or_404(extension_requests_visible(user=request.user), pk=pk)
         data = s.DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decided = extension_request_decide(
@@ -352,7 +334,7 @@ class ExtensionRequestDecisionView(APIView):
             note=data.validated_data["note"],
             source="api",
         )
-        decided = _requests_visible_to(request.user).get(pk=decided.pk)
+        decided = extension_requests_visible(user=request.user).get(pk=decided.pk)
         return Response(s.ExtensionRequestSerializer(decided).data)
 
 

@@ -4,25 +4,18 @@ anyone else, 401 without credentials). Every call is written to the audit trail.
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.permissions import IsEqualityAnalyst
 from api.schema import ERROR_RESPONSES
 from compliance.fairness import presentation
-from compliance.fairness.access import user_is_analyst
 from compliance.fairness.forms import CHARACTERISTIC_LABELS, PARAMETERS, FairnessForm
 from compliance.fairness.selectors import BREAKDOWNS, MEASURES, fairness_page
 from compliance.fairness.services import ACTION_VIEW, fairness_access_record
 
 from . import serializers as s
-
-
-class IsAnalyst(BasePermission):
-    message = "Fairness analytics are for the D&I analyst role only."
-
-    def has_permission(self, request, view) -> bool:
-        return user_is_analyst(user=request.user)
 
 
 def _positions(table) -> list[dict]:
@@ -42,7 +35,7 @@ class FairnessTableView(APIView):
     """A measure by a protected characteristic and by unit or requirement: the same protected
     numbers as the fairness page, with the overall rate and the gap beside each group."""
 
-    permission_classes = [IsAuthenticated, IsAnalyst]
+    permission_classes = [IsAuthenticated, IsEqualityAnalyst]
 
     def get(self, request):
         form = FairnessForm(request.query_params, allowed=(*PARAMETERS, "format"))

@@ -8,25 +8,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import HasRole
+from api.permissions import CanEditReminderPolicy, CanReadNotificationLog
 from api.schema import NOT_FOUND
 from compliance.reminders.models import Notification, Reminder, ReminderKind, ReminderPolicy, ReminderStatus
 from compliance.reminders.selectors import reminder_log, user_notifications
 from compliance.reminders.services import notification_mark_read
-from compliance.roles import Role
 
 from . import serializers as s
-
-
-class CanEditReminderPolicy(HasRole):
-    roles = (Role.COMPLIANCE_ADMIN, Role.LD_LEAD)
-    message = "Only compliance administrators and the L&D lead may change the reminder policy."
-
-
-class CanReadNotificationLog(HasRole):
-    roles = (Role.COMPLIANCE_ADMIN, Role.LD_LEAD, Role.LD_EDITOR)
-    message = "Only compliance administrators and L&D may read the notification log."
-
 
 MarkedSerializer = inline_serializer("NotificationsMarked", {"marked_read": serializers.IntegerField()})
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.schema import ERROR_RESPONSES, NOT_FOUND
+from compliance import access
 from compliance.models import OrgUnit
 from compliance.reporting import selectors
 from compliance.reporting.forms import TEAM_PARAMETERS, TeamFilterForm
@@ -25,22 +26,22 @@ class IsLineManager(BasePermission):
     message = "Only line managers (people with someone reporting to them) have a team."
 
     def has_permission(self, request, view) -> bool:
-        person = selectors.viewer_person(user=request.user)
-        return selectors.person_has_team(person=person)
+        person = access.viewer_person(user=request.user)
+        return access.person_has_team(person=person)
 
 
 class IsSeniorLeaderOrAdministrator(BasePermission):
     message = "Only senior leaders (Superintendent and above) and L&D or compliance administrators may do this."
 
     def has_permission(self, request, view) -> bool:
-        return selectors.command_scope(user=request.user) is not None
+        return access.command_scope(user=request.user) is not None
 
 
 class SeesForceReports(BasePermission):
     message = "Only L&D and compliance administrators may see force reports."
 
     def has_permission(self, request, view) -> bool:
-        return selectors.user_sees_force_reports(user=request.user)
+        return access.user_sees_force_reports(user=request.user)
 
 
 TEAM_FILTER_PARAMETERS = [
@@ -64,12 +65,12 @@ class _TeamMixin:
     parameters = TEAM_PARAMETERS | {"page_size", "format"}
 
     def team(self, request):
-        manager = selectors.viewer_person(user=request.user)
-        choices = selectors.scope_filter_choices(scope=selectors.team_scope(manager=manager))
+        manager = access.viewer_person(user=request.user)
+        choices = selectors.scope_filter_choices(scope=access.team_scope(manager=manager))
         form = TeamFilterForm(request.query_params, choices=choices, parameters=self.parameters)
         if not form.is_valid():
             raise ValidationError({k if k != "__all__" else "detail": v for k, v in form.errors.items()})
-        scope = selectors.team_scope(manager=manager, direct_only=form.direct_only)
+        scope = access.team_scope(manager=manager, direct_only=form.direct_only)
         return manager, scope, form.filters(), form.direct_only
 
 
@@ -121,8 +122,8 @@ class TeamPersonView(APIView):
     permission_classes = [IsAuthenticated, IsLineManager]
 
     def get(self, request, staff_number: str):
-        manager = selectors.viewer_person(user=request.user)
-        person = selectors.team_member(manager=manager, staff_number=staff_number)
+        manager = access.viewer_person(user=request.user)
+        person = access.team_member(manager=manager, staff_number=staff_number)
         if person is None:
             raise NotFound("Nobody with that staff number is in your team.")
         today = timezone.localdate()
@@ -165,7 +166,7 @@ class TeamTrendView(_TeamMixin, APIView):
 
 
 def _command(request):
-    scope = selectors.command_scope(user=request.user)
+    scope = access.command_scope(user=request.user)
     unknown = sorted(set(request.query_params) - {"unit", "format"})
     if unknown:
         raise ValidationError({"detail": f"Unknown filter(s): {', '.join(unknown)}. Use only: unit."})
@@ -175,7 +176,7 @@ def _command(request):
     unit = OrgUnit.objects.filter(code__iexact=code).first()
     if unit is None or not scope.contains_unit(unit):
         raise NotFound("That unit is not in your command.")
-    return selectors.Scope(label=unit.name, unit_path=unit.path), unit
+    return access.Scope(label=unit.name, unit_path=unit.path), unit
 
 
 @extend_schema(
@@ -241,7 +242,7 @@ class CommandTrendView(APIView):
         return Response(s.TrendSerializer({"scope": scope.label, "points": points}).data)
 
 
-FORCE = selectors.Scope(label="The whole force", force=True)
+FORCE = access.Scope(label="The whole force", force=True)
 
 
 @extend_schema(

@@ -8,11 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cms.demo.force import PASSWORD, build_force
+from compliance.access import Role
 from compliance.importing.people import import_people
 from compliance.importing.units import import_units
 from compliance.models import EqualityRecord, Person
 from compliance.models.equality import CHARACTERISTICS
-from compliance.roles import Role
 
 PERSONA_ROLES = {
     "constable": ("A constable on a response team", []),
@@ -56,8 +56,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Loaded {report.created} {label}.")
         self._make_personas(force.personas)
         self._load_equality(seed)
-        from compliance.demo import load_compliance_demo
-        from courses.demo import load_catalogue_demo
+        from cms.demo.catalogue import load_catalogue_demo
+        from cms.demo.compliance import load_compliance_demo
 
         load_catalogue_demo(seed=seed, stdout=self.stdout)
         load_compliance_demo(seed=seed, stdout=self.stdout)

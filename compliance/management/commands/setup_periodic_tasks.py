@@ -2,6 +2,8 @@
 admin afterwards. Running it again changes nothing; a time changed in the admin is kept unless
 `--reset` is given."""
 
+import importlib
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -64,11 +66,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, reset: bool = False, **options):
+        from celery import current_app as app
         from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-        from cms.celery import app
-
-        app.loader.import_default_modules()
+        # Whatever the host's Celery app, these modules register the tasks (shared tasks).
+        for module in sorted({task.rsplit(".", 1)[0] for _, task, _, _ in SCHEDULES}):
+            importlib.import_module(module)
         for name, task, (minute, hour), description in SCHEDULES:
             if task not in app.tasks:
                 self.stdout.write(f"skipped {name}: task {task} is not registered")

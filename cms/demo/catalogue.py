@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from cms.demo.content import PROGRAMMES, STANDALONE_COURSES, TOPICS
 from courses.content import add_module, overview_json
-from courses.demo_content import PROGRAMMES, STANDALONE_COURSES, TOPICS
 from courses.editorial import editorial_setup
 from courses.models import CatalogueIndexPage, CoursePage, FaceToFaceSession, ProgrammePage, Topic
 

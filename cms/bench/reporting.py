@@ -33,11 +33,11 @@ from django.db.models.functions import Length, Substr
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from compliance import access
 from compliance.models import Assignment, OrgUnit, Person, Requirement
 from compliance.models.organisation import LINE_PATH_STEP, line_path_segment
+from compliance.reporting import selectors
 from compliance.selectors.assignments import DUE_SOON_DAYS
-
-from . import selectors
 
 TARGET_TEAMS = (8, 275, 8300)
 REQUIREMENTS = 25
@@ -407,7 +407,7 @@ def measure(*, stdout, repeat: int = 5, export: bool = True, prefix: str = "") -
             response = client.get("/team/")
             assert response.status_code == 200, response.status_code
             counts, _ = raw_team_numbers(manager=manager, today=today)
-            scope = selectors.team_scope(manager=manager)
+            scope = access.team_scope(manager=manager)
             page_counts = {
                 k: n for k, n in selectors.status_counts(selectors.scope_assignments(scope=scope)).items() if n
             }

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from compliance.reminders.bench import run_reminders_bench
+from cms.bench.reminders import run_reminders_bench
 
 
 class Command(BaseCommand):

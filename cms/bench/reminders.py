@@ -28,11 +28,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from compliance.models import Assignment, OrgUnit, Person, Requirement
-
-from .models import Reminder, ReminderKind, ReminderPolicy, ReminderStatus
-from .selectors import CATCH_UP_DAYS
-from .services import reminders_plan
-from .tasks import QueryCounter
+from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy, ReminderStatus
+from compliance.reminders.selectors import CATCH_UP_DAYS
+from compliance.reminders.services import reminders_plan
+from compliance.reminders.tasks import QueryCounter
 
 PREFIX = "BENCHR"
 LD_EMAIL = "ld-bench@force.example"
@@ -253,7 +252,7 @@ def _worker_queries(log: Path) -> int:
 
 def run_reminders_bench(*, people: int = 50_000, stdout=None, concurrency: int = 4) -> BenchResult:
     stdout = stdout or sys.stdout
-    from cms.celery import app
+    from celery import current_app as app
 
     if Person.objects.exclude(staff_number__startswith=PREFIX).exists():
         raise RuntimeError(

@@ -1,4 +1,4 @@
-"""`manage.py bench_reporting --people 50000`: see `compliance.reporting.bench`.
+"""`manage.py bench_reporting --people 50000`: see `cms.bench.reporting`.
 
 Like the engine's `bench`, it works in a scratch database of its own (created and dropped
 here), so the demo or production data are never touched.
@@ -7,7 +7,7 @@ here), so the demo or production data are never touched.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from compliance.reporting.bench import reporting_bench
+from cms.bench.reporting import reporting_bench
 
 
 class Command(BaseCommand):

@@ -1,0 +1,104 @@
+"""Roles and the rights they carry: the part of the access policy that learning content needs.
+
+Roles are Django groups (created by a migration of `compliance`). Each right is held by the
+roles listed in `RIGHTS`, and by superusers, who may do everything an administrator may except
+read equality analytics (`compliance.access`, which builds the whole policy on this module:
+`courses` sits below `compliance` and cannot ask it).
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Q, QuerySet
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+
+class Role(models.TextChoices):
+    LD_EDITOR = "L&D editor"
+    LD_LEAD = "L&D lead"
+    COMPLIANCE_ADMIN = "Compliance administrator"
+    DI_ANALYST = "D&I analyst"
+    HR_SERVICE = "HR integration"
+
+
+class Right(models.TextChoices):
+    """What a role may do, beyond what every learner and every line manager may."""
+
+    EDIT_CONTENT = "edit_content", "Write courses, run face-to-face sessions, see course reports"
+    ADMINISTER_COMPLIANCE = "administer_compliance", "Edit requirements; grant exemptions; enter and void completions"
+    VIEW_ASSIGNMENTS = "view_assignments", "Open any assignment and its history in the admin (escalations)"
+    SEE_FORCE_REPORTS = "see_force_reports", "See the whole force's reports and the command view"
+    EDIT_REMINDER_POLICY = "edit_reminder_policy", "Change when reminders and escalations go out"
+    READ_NOTIFICATION_LOG = "read_notification_log", "Read and export the log of messages sent"
+    IMPORT_HR = "import_hr", "Send HR files through the API"
+    READ_AUDIT_TRAIL = "read_audit_trail", "Search the audit trail"
+
+
+RIGHTS: dict[str, frozenset[str]] = {
+    Right.EDIT_CONTENT: frozenset({Role.LD_EDITOR, Role.LD_LEAD}),
+    Right.ADMINISTER_COMPLIANCE: frozenset({Role.COMPLIANCE_ADMIN}),
+    # L&D receive the escalations of long-overdue training, which link to the assignment.
+    Right.VIEW_ASSIGNMENTS: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_EDITOR, Role.LD_LEAD}),
+    Right.SEE_FORCE_REPORTS: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_EDITOR, Role.LD_LEAD}),
+    Right.EDIT_REMINDER_POLICY: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_LEAD}),
+    Right.READ_NOTIFICATION_LOG: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_LEAD, Role.LD_EDITOR}),
+    Right.IMPORT_HR: frozenset({Role.HR_SERVICE, Role.COMPLIANCE_ADMIN}),
+    Right.READ_AUDIT_TRAIL: frozenset({Role.COMPLIANCE_ADMIN}),
+}
+
+
+def active_user(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def user_role_names(user) -> frozenset[str]:
+    """The user's role names, read once per user object."""
+    if not active_user(user):
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def user_has_role(user, role: str) -> bool:
+    return role in user_role_names(user)
+
+
+def user_has_right(*, user, right: str) -> bool:
+    """An active superuser, or an active holder of one of the right's roles."""
+    if not active_user(user):
+        return False
+    return user.is_superuser or bool(RIGHTS[right] & user_role_names(user))
+
+
+def users_with_right(*, right: str) -> QuerySet:
+    """Everyone `user_has_right` says yes to, as one query (Wagtail permission policies)."""
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name__in=RIGHTS[right]), is_active=True)
+        .distinct()
+    )
+
+
+def user_may_mark_register(*, user, facilitator_id: int | None) -> bool:
+    """A face-to-face session's register: its facilitator, and whoever may edit content."""
+    return active_user(user) and (facilitator_id == user.pk or user_has_right(user=user, right=Right.EDIT_CONTENT))
+
+
+class RightPolicy(BasePermissionPolicy):
+    """A Wagtail permission policy: holders of `right` may do `actions` on the model, nobody
+    else anything (so the admin's menus, buttons and views agree with the site and the API)."""
+
+    def __init__(self, model, *, right: str, actions=("view",)):
+        super().__init__(model)
+        self.right = right
+        self.actions = set(actions)
+
+    def user_has_permission(self, user, action):
+        return action in self.actions and user_has_right(user=user, right=self.right)
+
+    def users_with_any_permission(self, actions):
+        if not self.actions.intersection(actions):
+            return get_user_model().objects.none()
+        return users_with_right(right=self.right)

@@ -1,0 +1,47 @@
+"""The plugin's options, read from one settings dict: `INCLUSION_LMS = {...}`.
+
+Every key is optional; `DEFAULTS` lists them all, and the README's "Add it to your Wagtail
+site" section explains each. Read an option with `lms_setting("NAME")`, never from a loose
+Django setting, so a host site configures the whole plugin in one place.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEFAULTS: dict[str, Any] = {
+    # The public address of the site, used in every link in an email. None: Wagtail's
+    # WAGTAILADMIN_BASE_URL.
+    "SITE_BASE_URL": None,
+    # The name emails sign with. None: Wagtail's WAGTAIL_SITE_NAME.
+    "SITE_NAME": None,
+    # A function `check(*, user, course) -> str` refusing a face-to-face booking ("" allows).
+    # The default lets only the people a course is required of, or who may take it, book.
+    "BOOKING_AUDIENCE_CHECK": "compliance.services.bookings.booking_audience_refusal",
+    # The smallest count of people the fairness tables publish.
+    "FAIRNESS_THRESHOLD": 10,
+}
+
+
+def lms_setting(name: str) -> Any:
+    """One option, from `settings.INCLUSION_LMS` or its default."""
+    if name not in DEFAULTS:
+        raise KeyError(f"Unknown inclusion-lms option {name!r}: expected one of {', '.join(DEFAULTS)}.")
+    options = getattr(settings, "INCLUSION_LMS", {})
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured("INCLUSION_LMS must be a dict of options.")
+    unknown = set(options) - set(DEFAULTS)
+    if unknown:
+        raise ImproperlyConfigured(f"INCLUSION_LMS has unknown option(s): {', '.join(sorted(unknown))}.")
+    value = options.get(name, DEFAULTS[name])
+    if value is None and name == "SITE_BASE_URL":
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    if value is None and name == "SITE_NAME":
+        return getattr(settings, "WAGTAIL_SITE_NAME", "Inclusion training")
+    return value.rstrip("/") if name == "SITE_BASE_URL" else value
+
+
+def site_url(path: str = "") -> str:
+    """An absolute address on the site, for emails."""
+    return lms_setting("SITE_BASE_URL") + path
