@@ -126,6 +126,7 @@ class ReminderKind(models.TextChoices):
 
 class ReminderStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     SKIPPED = "skipped", "Skipped"
     FAILED = "failed", "Failed"
@@ -160,6 +161,10 @@ class Reminder(models.Model):
     reason = models.CharField(max_length=500, blank=True, help_text="Why it was sent (the rule that applied).")
     skip_reason = models.CharField(max_length=255, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    # The send protocol (services.reminders_send): a sender claims the row, with its identity and
+    # a lease, in a committed transaction before the message leaves, and marks it sent after.
+    claimed_by = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True, help_text="When the recipient read it in the site.")
     created_at = models.DateTimeField(auto_now_add=True)
 

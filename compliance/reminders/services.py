@@ -17,14 +17,20 @@ matches nothing. The cost is one query per email plus a few per batch.
 
 import datetime
 import logging
+import os
+import socket
+import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Value, When
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -32,6 +38,7 @@ from django.utils.dateformat import format as date_format
 from compliance.models import ExtensionRequest, Person
 from compliance.selectors.assignments import LEARNER, MANAGER, Status, assignment_reason, assignment_status
 from courses.conf import lms_setting, site_url
+from courses.models import Completion
 
 from .models import DigestFrequency, DigestPreference, Reminder, ReminderKind, ReminderStatus
 from .selectors import (
@@ -237,17 +244,22 @@ def reminders_enqueue(*, reminder_ids: list[int], as_of: datetime.date | None = 
     return len(reminder_ids)
 
 
-def reminders_sweep(*, older_than: datetime.timedelta = datetime.timedelta(minutes=30)) -> int:
-    """Re-enqueue reminders still planned some time after they were created: their task was
-    lost (a broker restarted without persistence, a worker killed before it could requeue).
-    Sending is idempotent, so a row that was merely slow is not sent twice."""
-    cutoff = timezone.now() - older_than
-    ids = list(
-        Reminder.objects.filter(status=ReminderStatus.PLANNED, created_at__lte=cutoff)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+def reminders_sweep(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Recovery: re-enqueue reminders still planned some minutes after they were created (their
+    task was lost: a broker restarted without persistence, a worker killed), and take back rows
+    whose sender's lease ran out (it died while sending: sent again with the same Message-ID,
+    and the row says so). Claims make this safe while workers are live: a row still queued
+    elsewhere is sent by whichever sender claims it first, once."""
+    now = timezone.now()
     with transaction.atomic():
+        Reminder.objects.filter(status=ReminderStatus.SENDING, lease_until__lt=now).update(
+            status=ReminderStatus.PLANNED, claimed_by="", lease_until=None, last_error=UNKNOWN_OUTCOME
+        )
+        ids = list(
+            Reminder.objects.filter(status=ReminderStatus.PLANNED, created_at__lte=now - older_than)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         reminders_enqueue(reminder_ids=ids)
     return len(ids)
 
@@ -371,19 +383,76 @@ def _skip(ids_by_reason: dict[str, list[int]]) -> int:
     return count
 
 
-def _record_failure(reminder_id: int, error: Exception) -> None:
-    Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.PLANNED).update(
-        attempts=F("attempts") + 1,
+# How long a sender holds a claimed row; longer than MARK_SENT_PATIENCE, so the sweep never
+# takes back a row whose sender is still trying to record it as sent.
+LEASE = datetime.timedelta(minutes=10)
+MARK_SENT_PATIENCE = 180  # seconds to wait for the database to record a message as sent
+UNKNOWN_OUTCOME = (
+    "Outcome unknown: its sender stopped after claiming it, so it was sent again with the same "
+    "Message-ID (a mail relay that de-duplicates keeps one copy)."
+)
+
+
+def _sender_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _still_owed(today: datetime.date) -> Exists:
+    """The truth at send time, read directly: the assignment is open, remindable, and has no
+    valid completion of one of its courses since the cycle began (a completion saved a second
+    ago counts, before the sync has caught up with it)."""
+    completed = Completion.objects.filter(
+        user=OuterRef("person__user"),
+        course__requirements=OuterRef("requirement"),
+        voided_at__isnull=True,
+        completed_at__date__gte=Coalesce(OuterRef("counts_from"), Value(datetime.date(1900, 1, 1))),
+    )
+    owed = remindable_assignments(today=today).filter(pk=OuterRef("assignment_id")).exclude(Exists(completed))
+    return Exists(owed)
+
+
+def _mark_sent(reminder_id: int, sender: str) -> None:
+    """Record a message that has left as sent, waiting out a database restart rather than
+    letting the task retry (which must never send it again)."""
+    deadline = time.monotonic() + MARK_SENT_PATIENCE
+    while True:
+        try:
+            with transaction.atomic():
+                Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING, claimed_by=sender).update(
+                    status=ReminderStatus.SENT, sent_at=timezone.now(), lease_until=None
+                )
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > deadline:
+                # Left claimed: the sweep resends it with the same Message-ID once the lease ends.
+                logger.exception("Could not record reminder %s as sent", reminder_id)
+                raise
+            db_connection.close()
+            time.sleep(2)
+
+
+def _release_after_failure(reminder_id: int, sender: str, error: Exception) -> None:
+    """The message did not leave: back to planned for a retry (or failed after MAX_ATTEMPTS)."""
+    Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING, claimed_by=sender).update(
         last_error=f"{type(error).__name__}: {error}"[:500],
+        claimed_by="",
+        lease_until=None,
         status=Case(
-            When(attempts__gte=MAX_ATTEMPTS - 1, then=Value(ReminderStatus.FAILED)),
+            When(attempts__gte=MAX_ATTEMPTS, then=Value(ReminderStatus.FAILED)),
             default=Value(ReminderStatus.PLANNED),
         ),
     )
 
 
 def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None = None) -> SendResult:
-    """Send the planned reminders among these ids; a second call with the same ids sends nothing."""
+    """Send the planned reminders among these ids; a second call with the same ids sends nothing.
+
+    Each row is claimed (status "sending", this sender's identity and a lease) in a committed
+    transaction before its message leaves, and marked sent after; the claim re-checks the
+    learner's completions directly. So a retry, a second worker or a second batch never sends a
+    row again, and a failure before the message left puts it back for a retry. The one window
+    left, a sender that dies after the message left and before it was recorded, ends in the
+    sweep sending it again with the same Message-ID, logged on the row (README, Reminders)."""
     today = today or timezone.localdate()
     result = SendResult()
     ids = sorted(set(reminder_ids))
@@ -427,7 +496,8 @@ def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None =
             to_send.append((reminder, lines))
     result.skipped += _skip(skips)
 
-    still_remindable = remindable_assignments(today=today).filter(pk=OuterRef("assignment_id"))
+    still_owed = _still_owed(today)
+    sender = _sender_identity()
     gone: list[int] = []
     connection = get_connection()
     with connection:
@@ -435,26 +505,29 @@ def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None =
             subject = _subject(reminder, today, lines)
             claim = Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.PLANNED)
             if reminder.assignment_id:
-                claim = claim.filter(Exists(still_remindable))
-            try:
-                with transaction.atomic():
-                    # Row-locking UPDATE: a concurrent sender waits here, then matches nothing.
-                    claimed = claim.update(
-                        status=ReminderStatus.SENT,
-                        sent_at=timezone.now(),
-                        attempts=F("attempts") + 1,
-                        subject=subject[:255],
-                        last_error="",
-                    )
-                    if claimed:
-                        _message(reminder, today, connection, lines).send()
-            except Exception as error:
-                _record_failure(reminder.pk, error)
-                raise
-            if claimed:
-                result.sent += 1
-            else:
+                claim = claim.filter(still_owed)
+            with transaction.atomic():
+                # Row-locking UPDATE, committed before the message leaves: a concurrent sender
+                # waits here, then matches nothing.
+                claimed = claim.update(
+                    status=ReminderStatus.SENDING,
+                    claimed_by=sender,
+                    lease_until=timezone.now() + LEASE,
+                    attempts=F("attempts") + 1,
+                    subject=subject[:255],
+                    # A resend after an unknown outcome keeps saying so; earlier errors are over.
+                    last_error=Case(When(last_error=UNKNOWN_OUTCOME, then=F("last_error")), default=Value("")),
+                )
+            if not claimed:
                 gone.append(reminder.pk)
+                continue
+            try:
+                _message(reminder, today, connection, lines).send()
+            except Exception as error:
+                _release_after_failure(reminder.pk, sender, error)
+                raise
+            _mark_sent(reminder.pk, sender)
+            result.sent += 1
     if gone:
         # Sent by someone else meanwhile, or no longer needed: only the latter is still planned.
         skipped = _skip({"Not sent: the training was completed, exempted or withdrawn before sending.": gone})

@@ -1,8 +1,9 @@
 """Thin Celery tasks for reminders: take ids or nothing, call a service, safe to run twice.
 
 `send_reminders` acknowledges late and is rejected back to the queue if its worker dies, so
-a batch interrupted by a crash runs again; rows already sent are not sent again because
-sending flips each row from planned to sent in the transaction that sends it.
+a batch interrupted by a crash runs again; rows already sent are not sent again because each
+row is claimed, in a committed transaction, before its message leaves (services.reminders_send).
+Planning retries on database and broker errors: a blip at 06:00 costs minutes, not the day.
 """
 
 import datetime
@@ -31,7 +32,15 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-@lms_task(acks_late=True, reject_on_worker_lost=True)
+@lms_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError, ConnectionError, TimeoutError),
+    retry_backoff=10,
+    retry_backoff_max=5 * 60,
+    retry_jitter=True,
+    max_retries=20,
+)
 def plan_reminders(today: str | None = None) -> dict:
     """The daily run: plan everything due today and enqueue sending in batches."""
     day = datetime.date.fromisoformat(today) if today else None
@@ -64,6 +73,7 @@ def send_reminders(reminder_ids: list[int], as_of: str | None = None) -> dict:
 
 
 @lms_task(acks_late=True, reject_on_worker_lost=True)
-def sweep_reminders(older_than_minutes: float = 30) -> int:
-    """Recovery: re-enqueue reminders still planned long after they were created."""
+def sweep_reminders(older_than_minutes: float = 5) -> int:
+    """Recovery: re-enqueue reminders still planned minutes after they were created, and take
+    back rows whose sender died while sending."""
     return reminders_sweep(older_than=datetime.timedelta(minutes=older_than_minutes))

@@ -13,7 +13,7 @@ def test_setup_periodic_tasks_is_idempotent_and_keeps_admin_edits():
     assert (daily.crontab.hour, daily.crontab.minute, str(daily.crontab.timezone)) == ("6", "0", "Europe/London")
     assert tasks["Compliance: nightly full sync"].task == "compliance.tasks.sync_all"
     assert tasks["Compliance: nightly full sync"].crontab.hour == "2"
-    assert tasks["Reminders: recovery sweep"].crontab.minute == "*/15"
+    assert tasks["Reminders: recovery sweep"].crontab.minute == "*/5"
 
     daily.enabled = False
     daily.save()

@@ -65,3 +65,78 @@ def test_the_sweep_re_enqueues_only_old_planned_rows(planned, django_capture_on_
     planned.refresh_from_db()
     assert planned.status == ReminderStatus.SENT
     assert reminders_sweep(older_than=datetime.timedelta(0)) == 0
+
+
+def test_a_database_restart_after_the_message_left_never_sends_it_twice(planned, monkeypatch):
+    """The send is recorded after the message left; if the database is away then, the sender
+    waits for it instead of failing the task (whose retry would send again)."""
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    from compliance.reminders import services
+
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    real_update, failures = QuerySet.update, []
+
+    def update(queryset, **changes):
+        if changes.get("status") == ReminderStatus.SENT and len(failures) < 2:
+            failures.append(1)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_update(queryset, **changes)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    assert reminders_send(reminder_ids=[planned.pk], today=TODAY).sent == 1
+    monkeypatch.setattr(QuerySet, "update", real_update)
+    planned.refresh_from_db()
+    assert (planned.status, len(failures), len(mail.outbox)) == (ReminderStatus.SENT, 2, 1)
+    assert reminders_send(reminder_ids=[planned.pk], today=TODAY).sent == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_row_claimed_by_a_sender_that_died_is_sent_again_once_with_the_same_message_id(planned):
+    from django.utils import timezone
+
+    from compliance.reminders.services import UNKNOWN_OUTCOME
+
+    # A sender claimed it and died: its lease has not run out yet, so nobody takes it back.
+    Reminder.objects.filter(pk=planned.pk).update(
+        status=ReminderStatus.SENDING, claimed_by="dead:1:x", lease_until=timezone.now() + datetime.timedelta(minutes=1)
+    )
+    reminders_sweep(older_than=datetime.timedelta(0))
+    assert Reminder.objects.get(pk=planned.pk).status == ReminderStatus.SENDING
+    assert reminders_send(reminder_ids=[planned.pk], today=TODAY).sent == 0
+    # Once the lease has run out the sweep takes it back, and it is sent once, saying so.
+    Reminder.objects.filter(pk=planned.pk).update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
+    reminders_sweep(older_than=datetime.timedelta(0))
+    assert reminders_send(reminder_ids=[planned.pk], today=TODAY).sent == 1
+    assert reminders_send(reminder_ids=[planned.pk], today=TODAY).sent == 0
+    planned.refresh_from_db()
+    assert (planned.status, planned.last_error) == (ReminderStatus.SENT, UNKNOWN_OUTCOME)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<reminder-{planned.pk}@")
+
+
+def test_a_completion_saved_before_the_sync_ran_stops_the_reminder(planned):
+    """The truth at send time: the learner's completions, not the assignment's derived state."""
+    from django.utils import timezone
+
+    from compliance.models import Assignment
+    from courses.services.completions import completion_record
+    from tests.compliance.factories import make_course
+
+    assignment = planned.assignment
+    course = make_course("JUST-DONE")
+    assignment.requirement.courses.add(course)
+    completion_record(
+        user=assignment.person.user,
+        course=course,
+        source="online",
+        idempotency_key="just-now",
+        completed_at=timezone.now(),
+    )
+    # As it stands until the queued sync has run (here the sync ran at once: put it back).
+    Assignment.objects.filter(pk=assignment.pk).update(state="open", satisfied_by=None, satisfied_on=None)
+    assert reminders_send(reminder_ids=[planned.pk], today=TODAY).sent == 0
+    planned.refresh_from_db()
+    assert planned.status == ReminderStatus.SKIPPED
+    assert len(mail.outbox) == 0

@@ -42,8 +42,8 @@ SCHEDULES = [
     (
         "Reminders: recovery sweep",
         "compliance.reminders.tasks.sweep_reminders",
-        ("*/15", "*"),
-        "Sends reminders still waiting 30 minutes after planning (a lost task after a broker or worker failure).",
+        ("*/5", "*"),
+        "Sends reminders still waiting 5 minutes after planning (a lost task after a broker or worker failure).",
     ),
 ]
 TIMEZONE = "Europe/London"
