@@ -1,6 +1,8 @@
 """Thin Celery tasks: take ids, re-fetch, call a service. Safe to run twice."""
 
 from django.core.mail import send_mail
+from django.core.management import call_command
+from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
 from courses.conf import site_url
@@ -63,3 +65,16 @@ def enqueue_due_reflection_prompts() -> int:
     from courses.services.reflection import reflection_prompts_enqueue_due
 
     return reflection_prompts_enqueue_due()
+
+
+@lms_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=10,
+    retry_backoff_max=5 * 60,
+    max_retries=10,
+)
+def publish_scheduled() -> None:
+    """Wagtail's scheduled publishing: pages approved with a go-live time go live, and pages
+    past their expiry time are unpublished. The beat runs it every few minutes."""
+    call_command("publish_scheduled", verbosity=0)

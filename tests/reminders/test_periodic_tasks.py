@@ -18,7 +18,9 @@ def test_setup_periodic_tasks_is_idempotent_and_keeps_admin_edits():
     daily.enabled = False
     daily.save()
     call_command("setup_periodic_tasks")
-    assert PeriodicTask.objects.filter(name__in=tasks).count() == len(tasks) == 6
+    assert PeriodicTask.objects.filter(name__in=tasks).count() == len(tasks) == 7
+    assert tasks["Courses: scheduled publishing"].task == "courses.tasks.publish_scheduled"
+    assert tasks["Courses: scheduled publishing"].crontab.minute == "*/5"
     assert tasks["People: deactivate leavers"].task == "compliance.tasks.deactivate_leavers"
     assert tasks["Courses: guided reflection prompts"].task == "courses.tasks.enqueue_due_reflection_prompts"
     assert tasks["Compliance: manager observation prompts"].task == "compliance.tasks.plan_observation_prompts"

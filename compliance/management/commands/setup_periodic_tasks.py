@@ -34,6 +34,12 @@ SCHEDULES = [
         "Asks line managers what change they have seen once a course's observation day has come, once each.",
     ),
     (
+        "Courses: scheduled publishing",
+        "courses.tasks.publish_scheduled",
+        ("*/5", "*"),
+        "Publishes pages approved with a go-live time, and unpublishes pages past their expiry time.",
+    ),
+    (
         "Reminders: daily planning",
         "compliance.reminders.tasks.plan_reminders",
         ("0", "6"),
