@@ -278,6 +278,8 @@ def more_time_status(*, request: ExtensionRequest | None, decider: str = "") -> 
     if r.status == ExtensionRequest.Status.REFUSED:
         note = f": {r.decision_note}" if r.decision_note else "."
         return f"{asked}{until} — refused{by}{on}{note}"
+    if r.decision_note:  # closed by itself: no longer needed
+        return f"{asked}{until} — closed. {r.decision_note}"
     return f"{asked}{until} — withdrawn."
 
 

@@ -6,11 +6,13 @@ transaction.
 
 import datetime
 import logging
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -126,6 +128,7 @@ def exemption_grant(
     assignment.exemption = exemption
     assignment.exempt_until = until
     assignment.save(update_fields=["exemption", "exempt_until", "updated_at"])
+    extension_requests_close_settled(assignment_ids=[assignment.pk])
     _event(assignment, EventKind.EXEMPTED, actor, reason, until=until.isoformat() if until else None)
     audit_event_record(
         action="exemption_granted",
@@ -234,6 +237,31 @@ def extension_grant(
     return _grant_extension(
         assignment=assignment, new_due_date=new_due_date, reason=reason, actor=actor, source=source, today=today
     )
+
+
+# Why a pending request for more time closed itself, by what became of its assignment.
+SETTLED = [
+    (Q(state=AssignmentState.SATISFIED), "No longer needed: the training was completed."),
+    (Q(state=AssignmentState.WITHDRAWN), "No longer needed: the training no longer applies."),
+    (Q(state=AssignmentState.OPEN, is_current=False), "No longer needed: a new cycle has begun."),
+    (Q(state=AssignmentState.OPEN, exemption__isnull=False), "No longer needed: an exemption was granted."),
+]
+
+
+def extension_requests_close_settled(*, assignment_ids: Iterable[int]) -> int:
+    """Close the pending requests for more time of these assignments that no longer need a
+    decision (completed, no longer applying, superseded or exempted), saying why. The learner
+    is told nothing: nothing went wrong. Set-based: one UPDATE per reason."""
+    ids = list(assignment_ids)
+    closed = 0
+    if not ids:
+        return closed
+    now = timezone.now()
+    for condition, note in SETTLED:
+        closed += ExtensionRequest.objects.filter(
+            status=ExtensionRequest.Status.PENDING, assignment__in=Assignment.objects.filter(condition, pk__in=ids)
+        ).update(status=ExtensionRequest.Status.WITHDRAWN, decided_at=now, decision_note=note)
+    return closed
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from compliance.models import (
     PersonFunction,
     Requirement,
 )
+from compliance.services.assignments import extension_requests_close_settled
 from compliance.services.requirements import CompiledRule, PersonFacts, shift_days
 from courses.models import Completion
 
@@ -501,6 +502,7 @@ def _sync_batch_once(
                 Assignment.objects.filter(pk__in=overtaken, extended_due_date__lte=F("due_date")).update(
                     extended_due_date=None
                 )
+            extension_requests_close_settled(assignment_ids=[row.values["id"] for row in updates])
         if creates:
             _insert_assignments(creates, now)
         events = [
