@@ -67,6 +67,12 @@ register_permission_policy(OrgUnit, RightPolicy(OrgUnit, right=Right.ADMINISTER_
 # L&D receive the escalations of long-overdue training, which link to the assignment.
 register_permission_policy(Assignment, RightPolicy(Assignment, right=Right.VIEW_ASSIGNMENTS), exact_class=True)
 register_permission_policy(AuditEvent, RightPolicy(AuditEvent, right=Right.READ_AUDIT_TRAIL), exact_class=True)
+for _vocabulary in (RankOrGrade, Function):
+    register_permission_policy(
+        _vocabulary,
+        RightPolicy(_vocabulary, right=Right.ADMINISTER_COMPLIANCE, actions=("add", "change", "view")),
+        exact_class=True,
+    )
 
 
 def _multi(choices, label, help_text=""):
@@ -415,11 +421,47 @@ class AuditEventViewSet(ModelViewSet):
     inspect_view_fields = ["at", "actor", "source", "action", "object_type", "object_id", "summary", "changes"]
 
 
+class RankOrGradeViewSet(ModelViewSet):
+    """The force's ranks and grades, each with the aliases its HR files use (the import
+    matches a name or alias ignoring letter case, spaces, hyphens and underscores)."""
+
+    model = RankOrGrade
+    name = "compliance_rank"
+    icon = "tag"
+    menu_label = "Ranks and grades"
+    copy_view_enabled = False
+    list_display = ["name", "kind", "leadership_level", "seniority", "aliases"]
+    list_filter = ["kind", "leadership_level"]
+    search_fields = ["name", "aliases"]
+    search_backend_name = None
+    form_fields = ["name", "kind", "leadership_level", "seniority", "aliases"]
+
+
+class FunctionViewSet(ModelViewSet):
+    model = Function
+    name = "compliance_function"
+    icon = "tag"
+    menu_label = "Functions"
+    copy_view_enabled = False
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    search_backend_name = None
+    form_fields = ["name", "code"]
+
+
 class ComplianceGroup(ModelViewSetGroup):
     menu_label = "Compliance"
     menu_icon = "tasks"
     menu_order = 250
-    items = (RequirementViewSet, AssignmentViewSet, PersonViewSet, OrgUnitViewSet, AuditEventViewSet)
+    items = (
+        RequirementViewSet,
+        AssignmentViewSet,
+        PersonViewSet,
+        OrgUnitViewSet,
+        RankOrGradeViewSet,
+        FunctionViewSet,
+        AuditEventViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")

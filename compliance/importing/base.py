@@ -1,5 +1,6 @@
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -12,6 +13,9 @@ class RowError:
     row: int
     column: str
     message: str
+    # A value outside the force's vocabulary (a rank, a function, a unit kind...), so that the
+    # report can list every unknown value once, with how many rows use it.
+    unknown: str = ""
 
     def __str__(self) -> str:
         return f"row {self.row}, column {self.column}: {self.message}"
@@ -58,9 +62,22 @@ class ImportReport:
             "dry_run": self.dry_run,
             "applied": self.applied,
             "errors": [error.as_dict() for error in self.errors],
+            "unknown_values": {
+                column: [{"value": value, "rows": rows} for value, rows in values]
+                for column, values in self.unknown_values().items()
+            },
             "notes": self.notes,
             "message": self.headline(),
         }
+
+    def unknown_values(self) -> dict[str, list[tuple[str, int]]]:
+        """Every value the force's vocabularies do not know, by column, most frequent first: one
+        mapping-file entry (or one new alias) fixes all the rows that use it."""
+        by_column: dict[str, Counter] = {}
+        for error in self.errors:
+            if error.unknown:
+                by_column.setdefault(error.column, Counter())[error.unknown] += 1
+        return {column: counts.most_common() for column, counts in sorted(by_column.items())}
 
     def headline(self) -> str:
         if self.refused:

@@ -32,10 +32,25 @@ class Table:
     columns: frozenset[str] = frozenset()
 
 
-def read_mapping(source: str | Path | None) -> dict[str, str]:
-    """A mapping file: a JSON object {"Their heading": "canonical_column", ...}."""
+class Mapping(dict):
+    """A mapping file: headings renamed ({"Their heading": "column"}), and optionally values
+    translated per column (`value_maps`: {"column": {"their value": "ours"}}, matched ignoring
+    letter case and spacing; for `functions`, each item of the list)."""
+
+    def __init__(self, columns: dict[str, str] | None = None, value_maps: dict[str, dict[str, str]] | None = None):
+        super().__init__(columns or {})
+        self.value_maps = value_maps or {}
+
+
+def value_key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def read_mapping(source: str | Path | None) -> Mapping:
+    """A mapping file, either a JSON object of headings, or
+    {"columns": {"Their heading": "column"}, "values": {"column": {"their value": "ours"}}}."""
     if source is None:
-        return {}
+        return Mapping()
     path = Path(source)
     if path.is_dir():
         raise ImportFileError(f"The mapping file {source} is a folder, not a file.")
@@ -48,18 +63,35 @@ def read_mapping(source: str | Path | None) -> dict[str, str]:
     return parse_mapping(raw, name=f"mapping file {source}")
 
 
-def parse_mapping(raw: str | dict, *, name: str = "mapping") -> dict[str, str]:
+def parse_mapping(raw: str | dict, *, name: str = "mapping") -> Mapping:
     if isinstance(raw, str):
         try:
             raw = json.loads(raw) if raw.strip() else {}
         except json.JSONDecodeError as exc:
             raise ImportFileError(f"The {name} is not valid JSON: {exc.msg} at line {exc.lineno}.") from None
+    values: dict = {}
+    if isinstance(raw, dict) and set(raw) <= {"columns", "values"} and raw:
+        raw, values = raw.get("columns", {}), raw.get("values", {})
     if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
         raise ImportFileError(f'The {name} must be a JSON object of headings, like {{"Employee No": "staff_number"}}.')
+    if not isinstance(values, dict) or not all(
+        isinstance(column, str)
+        and isinstance(pairs, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items())
+        for column, pairs in values.items()
+    ):
+        raise ImportFileError(
+            f'The {name}\'s "values" must map each column to an object of values, '
+            'like {"rank_or_grade": {"Sgt.": "Sergeant"}}.'
+        )
     mapping = {normalise_heading(k): normalise_heading(v) for k, v in raw.items()}
     if "" in mapping or "" in mapping.values():
         raise ImportFileError(f"The {name} has an empty heading.")
-    return mapping
+    value_maps = {
+        normalise_heading(column): {value_key(k): v.strip() for k, v in pairs.items()}
+        for column, pairs in values.items()
+    }
+    return Mapping(mapping, value_maps)
 
 
 def decode(data: bytes) -> str:
@@ -121,8 +153,9 @@ def read_table(
     if not text.strip():
         raise ImportFileError("The file is empty.")
     mapping = mapping or {}
+    value_maps = getattr(mapping, "value_maps", {})
     known = set(required) | set(optional)
-    unknown_targets = sorted(set(mapping.values()) - known)
+    unknown_targets = sorted((set(mapping.values()) | set(value_maps)) - known)
     if unknown_targets:
         raise ImportFileError(
             f"The mapping names unknown column(s) {', '.join(unknown_targets)}; "
@@ -168,6 +201,12 @@ def read_table(
                     values[column] = unicodedata.normalize("NFC", cell.strip())
             for column in known - values.keys():
                 values[column] = ""
+            for column, translate in value_maps.items():
+                if column == "functions":
+                    parts = [part.strip() for part in values[column].split(";")]
+                    values[column] = "; ".join(translate.get(value_key(part), part) for part in parts if part)
+                elif values[column]:
+                    values[column] = translate.get(value_key(values[column]), values[column])
             if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
                 values[ROW_ERROR] = f"has {len(cells)} cells but the heading row has {len(columns)}"
             elif too_long := [c for c in columns if c in known and len(values[c]) > MAX_CELL]:

@@ -209,8 +209,8 @@ def _parse_row(
 ) -> tuple[PersonRow | None, list[RowError]]:
     errors: list[RowError] = []
 
-    def error(column: str, message: str) -> None:
-        errors.append(RowError(number, column, message))
+    def error(column: str, message: str, unknown: str = "") -> None:
+        errors.append(RowError(number, column, message, unknown))
 
     if ROW_ERROR in values:
         error("(whole row)", values[ROW_ERROR])
@@ -251,6 +251,7 @@ def _parse_row(
             error(
                 "worker_type",
                 f"unknown worker type '{clip(values['worker_type'])}'; use one of: " + ", ".join(WorkerType.values),
+                unknown=clip(values["worker_type"]),
             )
     if values["leadership_level"]:
         level = LEVELS.get(_key(values["leadership_level"]))
@@ -278,12 +279,13 @@ def _parse_row(
                 "rank_or_grade",
                 f"unknown rank or grade '{clip(values['rank_or_grade'])}': add it to the ranks "
                 "and grades table, or give its leadership_level in the file",
+                unknown=clip(values["rank_or_grade"]),
             )
     if values["unit_code"]:
         code = values["unit_code"]
         row.unit_id = ref.units.get(code) or ref.units_folded.get(code.lower())
         if row.unit_id is None:
-            error("unit_code", f"unknown unit '{clip(code)}': import it with import_units first")
+            error("unit_code", f"unknown unit '{clip(code)}': import it with import_units first", unknown=clip(code))
     if "line_manager_staff_number" in row.keep:
         manager = ref.staff_by_pk.get(loaded[1]) or ""
     else:
@@ -302,7 +304,8 @@ def _parse_row(
     for name in filter(None, (part.strip() for part in values["functions"].split(";"))):
         function_id = ref.functions.get(_key(name))
         if function_id is None:
-            error("functions", f"unknown function '{clip(name)}'; known functions: " + ", ".join(ref.function_names))
+            known = ", ".join(ref.function_names)
+            error("functions", f"unknown function '{clip(name)}'; known functions: {known}", unknown=clip(name))
         else:
             row.function_ids.add(function_id)
     return (None if errors else row), errors

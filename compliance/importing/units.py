@@ -18,10 +18,33 @@ KINDS = (
     {k.lower(): k for k in UnitKind.values}
     | {label.lower(): value for value, label in UnitKind.choices}
     | {
+        # The names forces give their own structures, mapped to the product's five levels.
+        "constabulary": UnitKind.FORCE,
+        "service": UnitKind.FORCE,
         "portfolio": UnitKind.DIRECTORATE,
+        "command": UnitKind.DIRECTORATE,
+        "directorate or portfolio": UnitKind.DIRECTORATE,
+        "business area": UnitKind.DIRECTORATE,
+        "branch": UnitKind.DEPARTMENT,
+        "unit": UnitKind.DEPARTMENT,
+        "function": UnitKind.DEPARTMENT,
         "local policing area": UnitKind.LOCAL_POLICING_AREA,
         "lpu": UnitKind.LOCAL_POLICING_AREA,
+        "local policing unit": UnitKind.LOCAL_POLICING_AREA,
         "division": UnitKind.LOCAL_POLICING_AREA,
+        "area": UnitKind.LOCAL_POLICING_AREA,
+        "district": UnitKind.LOCAL_POLICING_AREA,
+        "bcu": UnitKind.LOCAL_POLICING_AREA,
+        "basic command unit": UnitKind.LOCAL_POLICING_AREA,
+        "npu": UnitKind.LOCAL_POLICING_AREA,
+        "neighbourhood policing unit": UnitKind.LOCAL_POLICING_AREA,
+        "sector": UnitKind.TEAM,
+        "section": UnitKind.TEAM,
+        "squad": UnitKind.TEAM,
+        "shift": UnitKind.TEAM,
+        "station": UnitKind.TEAM,
+        "neighbourhood team": UnitKind.TEAM,
+        "response team": UnitKind.TEAM,
     }
 )
 # ASCII only: the database's Upper() (SQLite's at least) folds nothing else, so the case-insensitive
@@ -93,11 +116,16 @@ def import_units(
                     f"first on row {seen[code]}",
                 )
             )
-        kind = KINDS.get(values["kind"].strip().lower(), "") if values["kind"] else UnitKind.TEAM
+        kind_key = " ".join(values["kind"].replace("_", " ").replace("-", " ").lower().split())
+        kind = KINDS.get(kind_key, "") if values["kind"] else UnitKind.TEAM
         if not kind:
             row_errors.append(
                 RowError(
-                    number, "kind", f"unknown kind '{clip(values['kind'])}'; use one of: {', '.join(UnitKind.values)}"
+                    number,
+                    "kind",
+                    f"unknown kind '{clip(values['kind'])}'; use one of: {', '.join(UnitKind.values)} "
+                    "(or a name such as division, BCU, NPU, sector), or map it in a mapping file",
+                    unknown=clip(values["kind"]),
                 )
             )
         if values["parent_code"] == code and code:

@@ -18,7 +18,10 @@ class ImportCommand(BaseCommand):
             "--dry-run", action="store_true", help="validate and report what would change; write nothing"
         )
         parser.add_argument(
-            "--mapping", metavar="MAPPING.json", help='JSON object renaming headings: {"Their heading": "column"}'
+            "--mapping",
+            metavar="MAPPING.json",
+            help='JSON renaming headings, {"Their heading": "column"}, or also translating values: '
+            '{"columns": {...}, "values": {"rank_or_grade": {"Sgt.": "Sergeant"}}}',
         )
         parser.add_argument("--skip-invalid", action="store_true", help="apply the valid rows and report the rest")
 
@@ -44,6 +47,14 @@ class ImportCommand(BaseCommand):
             self.stdout.write(note)
         for error in report.errors:
             self.stderr.write(f"{file}: {error}")
+        unknown = report.unknown_values()
+        if unknown:
+            # One line per column: every unknown value once, with how many rows use it, so that
+            # one mapping-file entry or one new alias in the admin fixes all of them.
+            self.stderr.write("Values the force's lists do not know (map them in a mapping file, or add them):")
+            for column, values in unknown.items():
+                listed = "; ".join(f"'{value}' ({rows} row{'s' if rows != 1 else ''})" for value, rows in values)
+                self.stderr.write(f"  {column}: {listed}")
         style = self.style.SUCCESS if not report.errors else self.style.WARNING
         self.stdout.write(style(report.headline()))
         self.stdout.write(
