@@ -5,10 +5,15 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# While the database cannot be reached (a restart, a failover): 503, not 500, and when to retry.
+UNAVAILABLE_MESSAGE = "The service cannot reach its database just now; try again in a minute."
+RETRY_AFTER_SECONDS = 30
 
 
 def _first_message(detail) -> str:
@@ -29,6 +34,11 @@ def error_response(*, status_code: int, code: str, message: str, details=None) -
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is unreachable (a restart, a failover): 503 in the API's shape, not a 500.
+        response = error_response(status_code=503, code="service_unavailable", message=UNAVAILABLE_MESSAGE)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):

@@ -11,6 +11,7 @@ from cms.auth import ThrottledDjangoAdminLoginForm
 from cms.health import health
 
 admin.site.login_form = ThrottledDjangoAdminLoginForm
+handler500 = "cms.errors.server_error_or_unavailable"
 
 urlpatterns = [
     path("health/", health, name="health"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("learning/courses/<int:course_id>/evaluation/", views.evaluation, name="evaluation"),
     path("learning/modules/<int:module_id>/check/", views.knowledge_check, name="knowledge_check"),
     path("learning/modules/<int:module_id>/complete/", views.module_mark_complete, name="module_complete"),
+    path("learning/modules/<int:module_id>/screen/", views.module_move, name="module_move"),
     path("learning/modules/<int:module_id>/reflection/", views.module_reflection, name="module_reflection"),
     path("learning/sessions/<int:session_id>/book/", views.session_book, name="session_book"),
     path("learning/sessions/<int:session_id>/register/", views.session_register, name="session_register"),

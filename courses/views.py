@@ -28,7 +28,7 @@ from courses.selectors import (
     question_views,
 )
 from courses.services.errors import LearningError
-from courses.services.learning import enrolment_start, knowledge_check_submit, module_complete
+from courses.services.learning import enrolment_start, knowledge_check_submit, module_complete, module_visit
 from courses.services.reflection import evaluation_submit, reflection_save_for_module, reflection_save_for_prompt
 from courses.services.sessions import (
     attendance_mark,
@@ -115,6 +115,23 @@ def module_mark_complete(request, module_id: int):
         return redirect(module.url)
     messages.success(request, f"You completed “{module.title}”.")
     return _after_module(request, module)
+
+
+@login_required
+@require_POST
+def module_move(request, module_id: int):
+    """Previous and Next: record where the learner is (starting the course on the first move),
+    then show that screen. Viewing a page records nothing; moving on does."""
+    module = _live_module(module_id)
+    screen = request.POST.get("screen", "")
+    total = max(len(module.body), 1)
+    number = min(max(int(screen), 1), total) if screen.isdigit() else 1
+    try:
+        module_visit(user=request.user, module=module, screen=number)
+    except LearningError as error:
+        messages.error(request, error.message)
+        return redirect(module.url)
+    return redirect(f"{module.url}?screen={number}")
 
 
 def _after_module(request, module: ModulePage):

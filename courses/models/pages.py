@@ -6,7 +6,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.http import Http404
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -17,7 +16,6 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from courses.blocks import CourseOverviewBlock, ModuleBodyBlock
-from courses.services.errors import LearningError
 
 
 class CatalogueIndexPage(Page):
@@ -213,16 +211,8 @@ class ModulePage(Page):
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), redirect_field_name=REDIRECT_FIELD_NAME)
-        if not getattr(request, "is_preview", False) and request.method == "GET":
-            from courses.services.learning import module_visit
-
-            screen = request.GET.get("screen", "")
-            total = len(self.body)
-            number = min(max(int(screen), 1), max(total, 1)) if screen.isdigit() else None
-            try:
-                module_visit(user=request.user, module=self, screen=number)
-            except LearningError:
-                raise Http404("This course is not available.") from None
+        # Viewing writes nothing: the course starts, and progress is kept, when the learner
+        # moves on (courses.views.module_move), answers or completes.
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

@@ -101,7 +101,7 @@ def test_constable_completes_stage_3_with_the_keyboard_and_downloads_the_certifi
         expect(page.locator("#screen-title")).to_contain_text(f"Screen {number} of {len(first.body)}")
         check_page(page, assert_accessible, f"module screen {number}")
         if number < len(first.body):
-            tab_to(page, "el.getAttribute('rel') === 'next'")
+            tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Next screen'")
             page.keyboard.press("Enter")
             page.wait_for_load_state()
     # Submitting with nothing chosen explains the problem accessibly.

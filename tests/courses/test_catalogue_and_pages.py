@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -99,7 +100,7 @@ def test_right_answers_never_reach_the_browser(client, modules):
                         option["value"]["is_correct"] = not option["value"]["is_correct"]
     ModulePage.objects.filter(pk=module.pk).update(body=json.dumps(data))
     after = client.get(module.url + "?screen=3").content.decode()
-    strip = lambda html: html.split('name="csrfmiddlewaretoken"')[0] + html.split("Submit answers")[1]  # noqa: E731
+    strip = lambda html: re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)  # noqa: E731
     assert strip(before) == strip(after)
     assert "is_correct" not in before and "correct" not in before.split('id="check"')[1].split("</form>")[0].lower()
 

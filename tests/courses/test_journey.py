@@ -21,7 +21,8 @@ def test_start_creates_one_enrolment_and_resumes(client, course, modules):
     client.post(f"/learning/courses/{course.pk}/start/")
     assert Enrolment.objects.filter(user=user).count() == 1
     assert first["Location"].startswith(modules[0].url)
-    client.get(modules[0].url + "?screen=2")
+    moved = client.post(f"/learning/modules/{modules[0].pk}/screen/", {"screen": "2"})
+    assert moved.status_code == 302 and moved["Location"] == f"{modules[0].url}?screen=2"
     # Opening the module again without a screen resumes on screen 2.
     html = client.get(modules[0].url).content.decode()
     assert "Screen 2 of 3" in html
