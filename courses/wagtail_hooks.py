@@ -10,9 +10,10 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
 from courses.access import Right, RightPolicy, user_has_right
-from courses.models import FaceToFaceSession
+from courses.models import FaceToFaceSession, Topic
 
 
 class RegisterLinkColumn(Column):
@@ -30,6 +31,7 @@ class FacilitatorColumn(Column):
         return user.get_full_name() or user.username
 
 
+register_snippet(Topic)
 register_permission_policy(
     FaceToFaceSession,
     RightPolicy(FaceToFaceSession, right=Right.EDIT_CONTENT, actions=("add", "change", "delete", "view")),

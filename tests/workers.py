@@ -23,14 +23,26 @@ CELERY = str(Path(sys.executable).with_name("celery"))
 REDIS_HOST = "127.0.0.1"
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((REDIS_HOST, 0))
+        return s.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    try:
+        socket.create_connection((REDIS_HOST, port), 1).close()
+        return True
+    except OSError:
+        return False
+
+
 class OwnRedis:
     """A Redis server of the test's own, on a free port, started and stopped by its
     PID: the tests restart it at will and never touch a Redis the machine shares."""
 
     def __init__(self):
-        with socket.socket() as s:
-            s.bind((REDIS_HOST, 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         self.process = None
 
     @property

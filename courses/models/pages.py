@@ -13,7 +13,6 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 from courses.blocks import CourseOverviewBlock, ModuleBodyBlock
 
@@ -38,7 +37,6 @@ class CatalogueIndexPage(Page):
         return context
 
 
-@register_snippet
 class Topic(models.Model):
     """A subject area learners can filter the catalogue by."""
 

@@ -5,10 +5,8 @@ gunicorn with the production settings, pointed at a PostgreSQL address where not
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,14 +14,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.workers import free_port, port_open, wait_for
+
 pytestmark = [pytest.mark.timeout(120)]
 ROOT = Path(settings.BASE_DIR)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str, headers: dict | None = None):
@@ -61,13 +55,7 @@ def site_without_database(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), 1).close()
-                break
-            except OSError:
-                time.sleep(0.3)
+        wait_for(lambda: port_open(port), timeout=30, what="the server to listen")
         yield base
     finally:
         server.terminate()

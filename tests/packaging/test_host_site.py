@@ -14,16 +14,16 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.workers import free_port, port_open, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "mysite"
@@ -57,12 +57,6 @@ def run(*args, cwd, env=None, timeout=600) -> str:
     )
     assert result.returncode == 0, f"{' '.join(map(str, args))} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
     return result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Browser:
@@ -195,13 +189,7 @@ def test_the_wheel_in_a_fresh_wagtail_site_following_the_readme(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), 1).close()
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_for(lambda: port_open(port), timeout=60, what="the server to listen")
         hr = Browser(base, tokens["hr"])
         status, body, _ = hr.request("POST", "/api/v1/hr/units/import/", UNITS.encode(), "text/csv")
         assert status == 200, body
