@@ -21,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     "BOOKING_AUDIENCE_CHECK": "compliance.services.bookings.booking_audience_refusal",
     # The smallest count of people the fairness tables publish.
     "FAIRNESS_THRESHOLD": 10,
+    # Whose bank holidays stop reminders (with weekends): "england-and-wales", "scotland",
+    # "northern-ireland", or None for weekends only.
+    "BANK_HOLIDAYS": "england-and-wales",
 }
 
 

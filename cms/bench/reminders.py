@@ -29,9 +29,9 @@ from django.utils import timezone
 
 from compliance.models import Assignment, OrgUnit, Person, Requirement
 from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy, ReminderStatus
-from compliance.reminders.selectors import CATCH_UP_DAYS
 from compliance.reminders.services import reminders_plan
 from compliance.reminders.tasks import QueryCounter
+from compliance.reminders.workdays import catch_up_days, is_working_day, previous_working_day
 
 PREFIX = "BENCHR"
 LD_EMAIL = "ld-bench@force.example"
@@ -170,6 +170,7 @@ UNION ALL SELECT a.id, 'ld' FROM a WHERE a.due > %(ld_lo)s AND a.due <= %(ld_hi)
 def _reference(requirement: Requirement, today: datetime.date) -> tuple[float, int]:
     """The raw SQL selecting the same assignment reminders (default windows of PRODUCT.md)."""
     d = datetime.timedelta
+    CATCH_UP_DAYS = catch_up_days(today)
 
     def window(days_overdue: int) -> tuple[datetime.date, datetime.date]:
         return today - d(days=days_overdue + CATCH_UP_DAYS), today - d(days=days_overdue)
@@ -264,7 +265,10 @@ def run_reminders_bench(*, people: int = 50_000, stdout=None, concurrency: int =
     app.conf.task_always_eager, app.conf.broker_url = False, broker
     app._pool = None
     app.amqp._producer_pool = None
+    # A working day (reminders are planned on no other): today, or the last one before it.
     today = timezone.localdate()
+    if not is_working_day(today):
+        today = previous_working_day(today)
     _remove_force()
     worker = None
     try:

@@ -208,6 +208,10 @@ CELERY_TASK_IGNORE_RESULT = True
 INCLUSION_LMS = {
     # Fairness analytics: a count of people below this is suppressed (with secondary suppression).
     "FAIRNESS_THRESHOLD": int(os.environ.get("FAIRNESS_THRESHOLD", "10")),
+    # Reminders wait for a working day in this nation's calendar ("none": weekends only).
+    "BANK_HOLIDAYS": None
+    if os.environ.get("BANK_HOLIDAYS", "england-and-wales") == "none"
+    else os.environ.get("BANK_HOLIDAYS", "england-and-wales"),
 }
 
 # The API's own DRF and schema settings (a host site with other DRF APIs can merge them).

@@ -18,9 +18,6 @@ from compliance.selectors.assignments import Status, assignments_with_status
 
 from .models import DigestFrequency, Notification, Reminder, ReminderPolicy
 
-# A reminder missed because a daily run did not happen is still sent for this many days.
-CATCH_UP_DAYS = 3
-
 # Statuses a learner can still act on; never remind about anything else.
 REMINDABLE = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DUE_SOON, Status.OVERDUE, Status.EXTENDED)
 
@@ -56,25 +53,24 @@ def remindable_assignments(*, today: datetime.date) -> QuerySet[Assignment]:
     return assignments_with_status(qs, today=today).filter(status__in=REMINDABLE)
 
 
-def reminder_candidates(*, today: datetime.date, policies: Policies):
+def reminder_candidates(*, today: datetime.date, policies: Policies, catch_up: int):
     """Every assignment that might be owed a reminder today, as tuples, in one query.
 
-    The window is the widest any policy needs; the exact rule per assignment is applied in
-    Python by the planner on these rows, so no further query is made per person.
+    The window is the widest any policy needs, reaching `catch_up` days back (the days since
+    the last working day); the exact rule per assignment is applied in Python by the planner
+    on these rows, so no further query is made per person.
     """
     before = max((p.learner_days_before or 0) for p in policies.all)
     after = max(
         max(p.learner_days_overdue or 0, p.escalate_second_line_days or 0, p.escalate_ld_days or 0)
         for p in policies.all
     )
-    since = timezone.make_aware(
-        datetime.datetime.combine(today - datetime.timedelta(days=CATCH_UP_DAYS), datetime.time())
-    )
+    since = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=catch_up), datetime.time()))
     return (
         remindable_assignments(today=today)
         .filter(
             Q(
-                effective_due__gte=today - datetime.timedelta(days=after + CATCH_UP_DAYS),
+                effective_due__gte=today - datetime.timedelta(days=after + catch_up),
                 effective_due__lte=today + datetime.timedelta(days=before),
             )
             | Q(created_at__gte=since)

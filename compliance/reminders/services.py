@@ -42,7 +42,6 @@ from courses.models import Completion
 
 from .models import DigestFrequency, DigestPreference, Reminder, ReminderKind, ReminderStatus
 from .selectors import (
-    CATCH_UP_DAYS,
     REMINDABLE,
     digest_frequency,
     digest_lines,
@@ -53,6 +52,7 @@ from .selectors import (
     reminder_policies,
     user_notifications,
 )
+from .workdays import catch_up_days, is_working_day
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def _policy_label(policy) -> str:
     return f"policy for {policy.requirement}" if policy.requirement_id else "force-wide policy"
 
 
-def _assignment_rows(candidate, policies, today, ld_cache) -> list[Reminder]:
+def _assignment_rows(candidate, policies, today, ld_cache, catch_up: int) -> list[Reminder]:
     (
         assignment_id,
         requirement_id,
@@ -113,19 +113,19 @@ def _assignment_rows(candidate, policies, today, ld_cache) -> list[Reminder]:
             )
         )
 
-    if policy.learner_on_assignment and created_on >= today - datetime.timedelta(days=CATCH_UP_DAYS):
+    if policy.learner_on_assignment and created_on >= today - datetime.timedelta(days=catch_up):
         # Keyed on the original due date: an extension does not announce the assignment again.
         learner(ReminderKind.ASSIGNED, due_date, 0, f"Newly assigned ({label}).")
     n = policy.learner_days_before
-    if n and 0 < -days <= n and -days > n - CATCH_UP_DAYS and created_on < due - datetime.timedelta(days=n):
+    if n and 0 < -days <= n and -days > n - catch_up and created_on < due - datetime.timedelta(days=n):
         learner(ReminderKind.BEFORE_DUE, due, -n, f"{n} days before the due date ({label}).")
-    if policy.learner_on_due_date and 0 <= days < CATCH_UP_DAYS and created_on < due:
+    if policy.learner_on_due_date and 0 <= days < catch_up and created_on < due:
         learner(ReminderKind.DUE_TODAY, due, 0, f"On the due date ({label}).")
     m = policy.learner_days_overdue
-    if m and m <= days < m + CATCH_UP_DAYS:
+    if m and m <= days < m + catch_up:
         learner(ReminderKind.OVERDUE, due, m, f"{m} days overdue ({label}).")
     e = policy.escalate_second_line_days
-    if e and e <= days < e + CATCH_UP_DAYS and second_line_id and second_line_active and second_line_email:
+    if e and e <= days < e + catch_up and second_line_id and second_line_active and second_line_email:
         rows.append(
             Reminder(
                 kind=ReminderKind.ESCALATION_SECOND_LINE,
@@ -140,7 +140,7 @@ def _assignment_rows(candidate, policies, today, ld_cache) -> list[Reminder]:
             )
         )
     lim = policy.escalate_ld_days
-    if lim and lim <= days < lim + CATCH_UP_DAYS:
+    if lim and lim <= days < lim + catch_up:
         if policy.pk not in ld_cache:
             ld_cache[policy.pk] = ld_recipients(policy=policy)
         for ld_user_id, ld_email in ld_cache[policy.pk]:
@@ -163,7 +163,9 @@ def _digest_rows(*, today: datetime.date, policies) -> list[Reminder]:
     policy = policies.default
     if not policy.digest_enabled:
         return []
-    weekly_today = today.weekday() == policy.digest_weekday
+    # From the digest day on, all week: a digest whose day was a holiday, or passed during an
+    # outage, goes out late, once (one row per manager and week).
+    weekly_today = today.weekday() >= policy.digest_weekday
     week_start = today - datetime.timedelta(days=today.weekday())
     rows = []
     for person_id, user_id, email, frequency in digest_recipients(
@@ -193,10 +195,15 @@ def _digest_rows(*, today: datetime.date, policies) -> list[Reminder]:
 
 
 def reminders_plan(*, today: datetime.date | None = None, enqueue: bool = True) -> PlanResult:
-    """Insert every reminder due today (once, however often this runs) and enqueue sending."""
+    """Insert every reminder due today (once, however often this runs) and enqueue sending.
+    On a weekend or bank holiday nothing is planned: the next working day's run covers every
+    day since the last one."""
     today = today or timezone.localdate()
-    policies = reminder_policies()
     result = PlanResult()
+    if not is_working_day(today):
+        return result
+    catch_up = catch_up_days(today)
+    policies = reminder_policies()
     ld_cache: dict = {}
     pending: list[Reminder] = []
 
@@ -206,9 +213,10 @@ def reminders_plan(*, today: datetime.date | None = None, enqueue: bool = True) 
             pending.clear()
 
     with transaction.atomic():
-        for candidate in reminder_candidates(today=today, policies=policies).iterator(chunk_size=5000):
+        candidates = reminder_candidates(today=today, policies=policies, catch_up=catch_up)
+        for candidate in candidates.iterator(chunk_size=5000):
             result.considered += 1
-            pending.extend(_assignment_rows(candidate, policies, today, ld_cache))
+            pending.extend(_assignment_rows(candidate, policies, today, ld_cache, catch_up))
             if len(pending) >= INSERT_BATCH_SIZE:
                 flush()
         pending.extend(_digest_rows(today=today, policies=policies))
