@@ -680,6 +680,9 @@ def requirement_preview(
         OrgUnit.objects.filter(pk__in=set(unit_counts) | {p.unit_id for p in withdrawn}).values_list("pk", "name")
     )
     audience = sorted(result.audience, key=lambda item: (item[1], item[0].last_name, item[0].first_name))
+    overlaps = _overlapping_requirements(
+        requirement=requirement, course_ids=course_ids, people={p.pk for p, _ in result.audience}
+    )
     return {
         "in_audience": len(result.audience),
         "would_assign": kinds[EventKind.CREATED],
@@ -704,4 +707,28 @@ def requirement_preview(
             ({"unit": names.get(pk, str(pk)), "count": count} for pk, count in unit_counts.items()),
             key=lambda row: (-row["count"], row["unit"]),
         ),
+        "overlaps": overlaps,
     }
+
+
+def _overlapping_requirements(*, requirement: Requirement, course_ids: list[int], people: set[int]) -> list[dict]:
+    """Other requirements satisfied by one of the same courses, with how many people in this
+    audience already carry them: saving would give those people two obligations for the same
+    training (a duplicate, or an overlap to settle). Two queries, whatever the force's size."""
+    others = list(
+        Requirement.objects.filter(courses__in=course_ids)
+        .exclude(pk=requirement.pk)
+        .distinct()
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    if not others:
+        return []
+    carried: dict[int, set[int]] = defaultdict(set)
+    held = Assignment.objects.filter(is_current=True, requirement_id__in=[pk for pk, _ in others]).exclude(
+        state=AssignmentState.WITHDRAWN
+    )
+    for requirement_id, person_id in held.values_list("requirement_id", "person_id").iterator(chunk_size=5000):
+        if person_id in people:
+            carried[requirement_id].add(person_id)
+    return [{"requirement_id": pk, "name": name, "people": len(carried[pk])} for pk, name in others]

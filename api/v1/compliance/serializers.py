@@ -129,6 +129,12 @@ class PreviewUnitSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class PreviewOverlapSerializer(serializers.Serializer):
+    requirement_id = serializers.IntegerField()
+    name = serializers.CharField()
+    people = serializers.IntegerField(help_text="People in this audience who already carry that requirement")
+
+
 class PreviewSerializer(serializers.Serializer):
     in_audience = serializers.IntegerField()
     would_assign = serializers.IntegerField()
@@ -139,6 +145,9 @@ class PreviewSerializer(serializers.Serializer):
     sample = PreviewRowSerializer(many=True)
     withdrawn_sample = PreviewWithdrawnSerializer(many=True)
     by_unit = PreviewUnitSerializer(many=True)
+    overlaps = PreviewOverlapSerializer(
+        many=True, help_text="Other requirements satisfied by the same courses: saving may duplicate them"
+    )
 
 
 class CourseLinkSerializer(serializers.Serializer):
