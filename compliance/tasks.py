@@ -4,10 +4,10 @@ only what differs)."""
 import smtplib
 
 from compliance.models import Requirement
-from courses.resilient import lms_task
+from courses.resilient import RETRY_ON_OUTAGE, lms_task
 
 
-@lms_task(acks_late=True)
+@lms_task(acks_late=True, **RETRY_ON_OUTAGE)
 def sync_people(person_ids: list[int]) -> dict:
     from compliance.services.sync import sync_people as run
 
@@ -15,7 +15,7 @@ def sync_people(person_ids: list[int]) -> dict:
     return {"rows_written": result.rows_written, "people": result.people}
 
 
-@lms_task(acks_late=True)
+@lms_task(acks_late=True, **RETRY_ON_OUTAGE)
 def sync_completions(completion_ids: list[int]) -> dict:
     from compliance.services.sync import sync_completions as run
 
@@ -23,7 +23,7 @@ def sync_completions(completion_ids: list[int]) -> dict:
     return {"rows_written": result.rows_written, "people": result.people}
 
 
-@lms_task(acks_late=True)
+@lms_task(acks_late=True, **RETRY_ON_OUTAGE)
 def sync_requirement(requirement_id: int) -> dict:
     from compliance.services.sync import sync_requirement as run
 
@@ -34,7 +34,7 @@ def sync_requirement(requirement_id: int) -> dict:
     return {"rows_written": result.rows_written, "people": result.people}
 
 
-@lms_task(acks_late=True)
+@lms_task(acks_late=True, **RETRY_ON_OUTAGE)
 def sync_all() -> dict:
     """The nightly full sync: renewals open, expiries are recorded, drift is corrected."""
     from compliance.services.sync import sync_all as run
@@ -43,7 +43,7 @@ def sync_all() -> dict:
     return {"rows_written": result.rows_written, "people": result.people}
 
 
-@lms_task(acks_late=True)
+@lms_task(acks_late=True, **RETRY_ON_OUTAGE)
 def deactivate_leavers() -> dict:
     """Daily: people whose leaving date has come lose their access; their obligations are withdrawn."""
     from django.db import transaction
@@ -55,7 +55,7 @@ def deactivate_leavers() -> dict:
     return {"deactivated": len(deactivated)}
 
 
-@lms_task(acks_late=True)
+@lms_task(acks_late=True, **RETRY_ON_OUTAGE)
 def plan_observation_prompts(today: str | None = None) -> dict:
     """Daily: make the manager-observation prompts that have fallen due and email each
     manager once about theirs (after commit). A second run makes and sends nothing."""

@@ -8,7 +8,7 @@ import logging
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,17 @@ class ResilientTask(DjangoTask):
 
     def delay_on_commit(self, *args, **kwargs) -> None:
         transaction.on_commit(functools.partial(self.delay_or_run, *args, **kwargs))
+
+
+# For idempotent work (syncs, planning runs, sweeps): a database or broker blip when the beat
+# fires costs minutes, not the day; the task is tried again, with backoff, for about an hour.
+RETRY_ON_OUTAGE = {
+    "autoretry_for": (OperationalError, InterfaceError, ConnectionError, TimeoutError),
+    "retry_backoff": 10,
+    "retry_backoff_max": 5 * 60,
+    "retry_jitter": True,
+    "max_retries": 20,
+}
 
 
 def lms_task(*args, **options):

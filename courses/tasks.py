@@ -1,13 +1,14 @@
 """Thin Celery tasks: take ids, re-fetch, call a service. Safe to run twice."""
 
+import smtplib
+
 from django.core.mail import send_mail
 from django.core.management import call_command
-from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
 from courses.conf import site_url
 from courses.models import Booking, BookingStatus
-from courses.resilient import lms_task
+from courses.resilient import RETRY_ON_OUTAGE, lms_task
 
 
 def _absolute(path: str) -> str:
@@ -35,7 +36,14 @@ def send_booking_promoted(booking_id: int) -> bool:
     return True
 
 
-@lms_task
+@lms_task(
+    acks_late=True,
+    autoretry_for=(OSError, smtplib.SMTPException, *RETRY_ON_OUTAGE["autoretry_for"]),
+    retry_backoff=60,
+    retry_backoff_max=60 * 60,
+    retry_jitter=True,
+    max_retries=6,
+)
 def send_reflection_prompt(delivery_id: int) -> bool:
     from courses.services.reflection import reflection_prompt_send
 
@@ -59,21 +67,16 @@ def send_reflection_prompt(delivery_id: int) -> bool:
     return reflection_prompt_send(delivery_id=delivery_id, send=send)
 
 
-@lms_task
+@lms_task(acks_late=True, **RETRY_ON_OUTAGE)
 def enqueue_due_reflection_prompts() -> int:
-    """Run by beat (daily): queues one email per due prompt."""
+    """Run by beat (daily): queues one email per due prompt not yet sent, so a prompt whose
+    task was lost goes the next run; sending is once per prompt, whoever runs it."""
     from courses.services.reflection import reflection_prompts_enqueue_due
 
     return reflection_prompts_enqueue_due()
 
 
-@lms_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=10,
-    retry_backoff_max=5 * 60,
-    max_retries=10,
-)
+@lms_task(acks_late=True, **RETRY_ON_OUTAGE)
 def publish_scheduled() -> None:
     """Wagtail's scheduled publishing: pages approved with a go-live time go live, and pages
     past their expiry time are unpublished. The beat runs it every few minutes."""

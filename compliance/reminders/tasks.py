@@ -12,7 +12,7 @@ import smtplib
 
 from django.db import InterfaceError, OperationalError, connection
 
-from courses.resilient import lms_task
+from courses.resilient import RETRY_ON_OUTAGE, lms_task
 
 from .services import reminders_plan, reminders_send, reminders_sweep
 
@@ -32,15 +32,7 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-@lms_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError, ConnectionError, TimeoutError),
-    retry_backoff=10,
-    retry_backoff_max=5 * 60,
-    retry_jitter=True,
-    max_retries=20,
-)
+@lms_task(acks_late=True, reject_on_worker_lost=True, **RETRY_ON_OUTAGE)
 def plan_reminders(today: str | None = None) -> dict:
     """The daily run: plan everything due today and enqueue sending in batches."""
     day = datetime.date.fromisoformat(today) if today else None
@@ -72,7 +64,7 @@ def send_reminders(reminder_ids: list[int], as_of: str | None = None) -> dict:
     return {"sent": result.sent, "skipped": result.skipped, "already_done": result.already_done}
 
 
-@lms_task(acks_late=True, reject_on_worker_lost=True)
+@lms_task(acks_late=True, reject_on_worker_lost=True, **RETRY_ON_OUTAGE)
 def sweep_reminders(older_than_minutes: float = 5) -> int:
     """Recovery: re-enqueue reminders still planned minutes after they were created, and take
     back rows whose sender died while sending."""
