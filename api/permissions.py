@@ -27,7 +27,7 @@ class IsComplianceAdministrator(HasRight):
 
 class IsHRService(HasRight):
     right = Right.IMPORT_HR
-    message = "Only the HR integration account or a compliance administrator may import people."
+    message = "Only the HR integration account may import people and units."
 
 
 class CanEditReminderPolicy(HasRight):

@@ -41,7 +41,7 @@ RIGHTS: dict[str, frozenset[str]] = {
     Right.SEE_FORCE_REPORTS: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_EDITOR, Role.LD_LEAD}),
     Right.EDIT_REMINDER_POLICY: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_LEAD}),
     Right.READ_NOTIFICATION_LOG: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_LEAD, Role.LD_EDITOR}),
-    Right.IMPORT_HR: frozenset({Role.HR_SERVICE, Role.COMPLIANCE_ADMIN}),
+    Right.IMPORT_HR: frozenset({Role.HR_SERVICE}),  # its own right: administering compliance is not enough
     Right.READ_AUDIT_TRAIL: frozenset({Role.COMPLIANCE_ADMIN}),
 }
 

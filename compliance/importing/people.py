@@ -49,7 +49,7 @@ from compliance.models import (
 )
 from compliance.models.organisation import LINE_PATH_STEP
 from compliance.services.audit import audit_event_build
-from compliance.services.people import _notify_people_changed, bulk_set, line_paths_rebuild
+from compliance.services.people import _notify_people_changed, accounts_close, bulk_set, line_paths_rebuild
 
 from .base import ImportReport, RowError, clip, parse_date
 from .csvfile import ROW_ERROR, read_table
@@ -372,6 +372,42 @@ def _login_name_clashes(joiners: list[str]) -> dict[str, str]:
     return clashes
 
 
+def _guarded_account_changes(parsed: dict[str, "PersonRow"], ref: _Reference) -> dict[str, RowError]:
+    """Rows that would change the email, the active flag or the leaving date of a person whose
+    account holds rights (a role, staff or superuser status, or a password of its own): an HR
+    file never changes those, so it can never hand such an account to someone else. An
+    administrator does, in the admin."""
+    User = get_user_model()
+    in_a_group = Exists(User.groups.through.objects.filter(user_id=OuterRef("user_id")))
+    existing = [staff for staff in parsed if staff in ref.people]
+    errors: dict[str, RowError] = {}
+    for chunk in _chunks(existing):
+        people = (
+            Person.objects.filter(staff_number__in=chunk)
+            .annotate(grouped=in_a_group)
+            .values_list(
+                "staff_number", "email", "is_active", "end_date", "user__is_superuser", "user__is_staff",
+                "user__password", "grouped",
+            )
+        )  # fmt: skip
+        for staff, email, active, end_date, superuser, staff_rights, password, grouped in people:
+            row = parsed[staff]
+            guarded = superuser or staff_rights or grouped or (password and not password.startswith("!"))
+            if not guarded:
+                continue
+            why = (
+                "holds rights (a role, staff or superuser status, or a password of its own): an HR file "
+                "never changes its {what}; an administrator does, in the admin"
+            )
+            if row.email and row.email != (email or "").lower():
+                errors[staff] = RowError(row.row, "email", f"the account of {staff} " + why.format(what="email"))
+            elif "end_date" not in row.keep and (row.end_date != end_date or row.is_active != active):
+                errors[staff] = RowError(
+                    row.row, "end_date", f"the account of {staff} " + why.format(what="leaving date or access")
+                )
+    return errors
+
+
 def _shared_emails(parsed: dict[str, "PersonRow"], ref: _Reference) -> dict[str, RowError]:
     """Rows whose email another active person would also have, in the file or already loaded."""
     users: dict[str, set[str]] = {
@@ -450,9 +486,10 @@ def validate(
             RowError(parsed[staff].row, "staff_number", f"'{clip(staff)}' is already the login name of {whose}")
         )
         del parsed[staff]
-    for staff, error in _shared_emails(parsed, ref).items():
-        errors.append(error)
-        del parsed[staff]
+    for check in (_guarded_account_changes, _shared_emails):
+        for staff, error in check(parsed, ref).items():
+            errors.append(error)
+            del parsed[staff]
     # References, cycles and depth, repeated because rejecting a manager can orphan their reports.
     while True:
         new_errors: list[RowError] = []
@@ -719,14 +756,17 @@ def _note_reports_of_leavers(report: ImportReport) -> None:
 def _sync_user_accounts(people: list[Person]) -> None:
     User = get_user_model()
     users = User.objects.in_bulk([p.user_id for p in people])
-    changed = []
+    changed, closed = [], []
     for person in people:
         user = users[person.user_id]
         wanted = (person.email, person.first_name[:150], person.last_name[:150], person.is_active)
         if (user.email, user.first_name, user.last_name, user.is_active) != wanted:
+            if user.is_active and not person.is_active:
+                closed.append(user.pk)
             user.email, user.first_name, user.last_name, user.is_active = wanted
             changed.append(user)
     bulk_set(User, changed, ["email", "first_name", "last_name", "is_active"], batch_size=BATCH)
+    accounts_close(user_ids=closed)
 
 
 def _jsonable(value):

@@ -151,6 +151,24 @@ def person_set_line_manager(
 
 
 @transaction.atomic
+def accounts_close(*, user_ids: list[int]) -> None:
+    """A closed account keeps nothing that could sign it in again later: its API tokens are
+    deleted, and an account that signs in through the identity provider (no password of its
+    own) gets a new unusable password, which ends every session it had (Django checks each
+    session against it). So reactivating it, when a rejoiner's leaving date is cleared, revives
+    no old session or token."""
+    from rest_framework.authtoken.models import Token
+
+    if not user_ids:
+        return
+    User = get_user_model()
+    rotate = [user for user in User.objects.filter(pk__in=user_ids) if not user.has_usable_password()]
+    for user in rotate:
+        user.set_unusable_password()
+    User.objects.bulk_update(rotate, ["password"], batch_size=1000)
+    Token.objects.filter(user_id__in=user_ids).delete()
+
+
 def people_deactivate_leavers(*, today: datetime.date | None = None, source: str = "leavers") -> list[int]:
     """Deactivate everyone whose leaving date has come (an HR file may send it in advance).
 
@@ -166,7 +184,9 @@ def people_deactivate_leavers(*, today: datetime.date | None = None, source: str
         return []
     ids = [pk for pk, _ in leavers]
     Person.objects.filter(pk__in=ids).update(is_active=False, updated_at=timezone.now())
-    get_user_model().objects.filter(pk__in=[user_id for _, user_id in leavers]).update(is_active=False)
+    user_ids = [user_id for _, user_id in leavers]
+    get_user_model().objects.filter(pk__in=user_ids).update(is_active=False)
+    accounts_close(user_ids=user_ids)
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(

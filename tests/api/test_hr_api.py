@@ -110,11 +110,15 @@ def test_the_hr_token_imports_but_cannot_read_people(hr):
     assert hr.post(PEOPLE_IMPORT, to_csv([row("2000")]), content_type="text/csv").status_code == 200
 
 
-def test_a_compliance_administrator_may_import_too(admin):
-    response = admin.post(PEOPLE_IMPORT, to_csv([row("2000")]), content_type="text/csv")
+def test_importing_is_the_hr_services_own_right_not_a_compliance_administrators(admin, hr):
+    refused = admin.post(PEOPLE_IMPORT, to_csv([row("2000")]), content_type="text/csv")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == "Only the HR integration account may import people and units."
+    assert not Person.objects.filter(staff_number="2000").exists()
+    response = hr.post(PEOPLE_IMPORT, to_csv([row("2000")]), content_type="text/csv")
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="person_created", object_id=str(Person.objects.get(staff_number="2000").pk))
-    assert event.actor == admin.user and event.source == "api:import_people"
+    assert event.actor == hr.user and event.source == "api:import_people"
 
 
 # --- imports in every form -----------------------------------------------------------------
