@@ -435,7 +435,8 @@ def _mark_sent(reminder_id: int, sender: str) -> None:
                 # Left claimed: the sweep resends it with the same Message-ID once the lease ends.
                 logger.exception("Could not record reminder %s as sent", reminder_id)
                 raise
-            db_connection.close()
+            if not db_connection.in_atomic_block:
+                db_connection.close()  # a dropped connection is reopened by the next query
             time.sleep(2)
 
 
