@@ -6,6 +6,8 @@ read equality analytics (`compliance.access`, which builds the whole policy on t
 `courses` sits below `compliance` and cannot ask it).
 """
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -81,9 +83,10 @@ def users_with_right(*, right: str) -> QuerySet:
     )
 
 
-def user_may_mark_register(*, user, facilitator_id: int | None) -> bool:
-    """A face-to-face session's register: its facilitator, and whoever may edit content."""
-    return active_user(user) and (facilitator_id == user.pk or user_has_right(user=user, right=Right.EDIT_CONTENT))
+def user_may_mark_register(*, user, facilitator_ids: Iterable[int | None]) -> bool:
+    """The register of face-to-face sessions (those with these facilitators): their
+    facilitator, and whoever may edit content."""
+    return active_user(user) and (user.pk in facilitator_ids or user_has_right(user=user, right=Right.EDIT_CONTENT))
 
 
 class RightPolicy(BasePermissionPolicy):

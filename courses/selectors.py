@@ -175,9 +175,8 @@ def course_page_context(*, course: CoursePage, user) -> dict:
                 .select_related("session")
                 .first()
             )
-            context["can_mark_registers"] = any(
-                user_may_mark_register(user=user, facilitator_id=f)
-                for f in {None, *(s.facilitator_id for s in sessions)}
+            context["can_mark_registers"] = user_may_mark_register(
+                user=user, facilitator_ids={s.facilitator_id for s in sessions}
             )
     return context
 

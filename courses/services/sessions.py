@@ -100,7 +100,7 @@ def _promote_waiting(session: FaceToFaceSession) -> Booking | None:
 
 
 def session_can_mark_register(*, user, session: FaceToFaceSession) -> bool:
-    return user_may_mark_register(user=user, facilitator_id=session.facilitator_id)
+    return user_may_mark_register(user=user, facilitator_ids=[session.facilitator_id])
 
 
 def session_register_open(*, session: FaceToFaceSession, now=None) -> bool:
