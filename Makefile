@@ -18,6 +18,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $(STAMP)
 
+# The OpenID provider the sign-in tests start (tests/idp/, node-oidc-provider), where npm is.
+IDP_STAMP := tests/idp/node_modules/.installed
+$(IDP_STAMP): tests/idp/package-lock.json
+	cd tests/idp && npm ci --no-audit --no-fund --silent
+	@touch $@
+
 install: $(STAMP)
 
 demo: $(STAMP)
@@ -26,7 +32,7 @@ demo: $(STAMP)
 	$(MANAGE) setup_periodic_tasks
 	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
 
-test: $(STAMP)
+test: $(STAMP) $(if $(shell command -v npm),$(IDP_STAMP))
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

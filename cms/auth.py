@@ -27,6 +27,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
+from compliance.oidc.discovery import oidc_enabled
+
 DEFAULTS = {
     "USERNAME_LIMIT": 5,
     "IP_LIMIT": 20,
@@ -153,3 +155,6 @@ class LoginView(auth_views.LoginView):
 
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = False
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": oidc_enabled()}

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.auth import LoginView as ThrottledLoginView
 from cms.auth import ThrottledDjangoAdminLoginForm
 from cms.health import health
+from compliance.oidc.views import SignOutView
 
 admin.site.login_form = ThrottledDjangoAdminLoginForm
 handler500 = "cms.errors.server_error_or_unavailable"
@@ -16,7 +16,8 @@ handler500 = "cms.errors.server_error_or_unavailable"
 urlpatterns = [
     path("health/", health, name="health"),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
+    path("oidc/", include("compliance.oidc.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -7,7 +7,7 @@ from django.db import connection
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Real Celery workers, a beat and a Redis of the test's own: the `own_redis` and `broker` fixtures.
-pytest_plugins = ["tests.workers"]
+pytest_plugins = ["tests.workers", "tests.identity_provider"]
 
 # Every test runs on the same day, whatever the day the suite runs: a Wednesday in June, mid-
 # morning in London. The clock ticks from there, so timeouts and durations still work. The

@@ -120,6 +120,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "compliance.oidc.backend.PersonOIDCBackend",
+]
+# Single sign-on through the force's OpenID Connect provider (Microsoft Entra ID, ADFS, Okta,
+# Keycloak...), on when OIDC_ISSUER and OIDC_CLIENT_ID are set; compliance/oidc/ explains it.
+# The provider's endpoints come from its discovery document. Register the callback
+# <site>/oidc/callback/ and the post-sign-out address <site>/ with the provider.
+OIDC_OP_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+# The claim naming the person, and what HR's record holds it in: "email" or "staff_number"
+# (with Entra ID: "email", or an "employeeid" optional claim with staff_number).
+OIDC_IDENTITY_CLAIM = os.environ.get("OIDC_IDENTITY_CLAIM", "email")
+OIDC_IDENTITY_FIELD = os.environ.get("OIDC_IDENTITY_FIELD", "email")
+# Off: someone the provider knows but HR does not is refused rather than given an account.
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", False)
+# Signing out here also signs out at the provider (RP-initiated logout), when it offers that.
+OIDC_PROVIDER_LOGOUT = env_bool("OIDC_PROVIDER_LOGOUT", True)
+OIDC_OP_LOGOUT_URL_METHOD = "compliance.oidc.views.provider_logout_url"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
