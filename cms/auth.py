@@ -150,11 +150,13 @@ class ThrottledDjangoAdminLoginForm(ThrottledAuthenticationMixin, AdminAuthentic
     """The Django admin's sign-in form at /django-admin/ (admin.site.login_form in cms/urls.py)."""
 
 
+def sign_in(request) -> dict:
+    """Context processor: whether the sign-in pages offer the force's identity provider."""
+    return {"sso_enabled": oidc_enabled()}
+
+
 class LoginView(auth_views.LoginView):
     """The site's sign-in page (registration/login.html), throttled."""
 
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = False
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "sso_enabled": oidc_enabled()}

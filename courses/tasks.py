@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from courses.conf import site_url
+from courses.mail import subject_line
 from courses.models import Booking, BookingStatus
 from courses.resilient import RETRY_ON_OUTAGE, lms_task
 
@@ -23,7 +24,7 @@ def send_booking_promoted(booking_id: int) -> bool:
         return False
     session = booking.session
     send_mail(
-        subject=f"You have a place: {session.course.title}",
+        subject=subject_line(f"You have a place: {session.course.title}"),
         message=(
             f"A place came free on {session.course.title} on {session.starts_at:%A %d %B %Y at %H:%M} "
             f"({session.where}), and it is now yours.\n\n"
@@ -53,7 +54,7 @@ def send_reflection_prompt(delivery_id: int) -> bool:
         if not user.email:
             return
         send_mail(
-            subject=f"Time to reflect: {course.title}",
+            subject=subject_line(f"Time to reflect: {course.title}"),
             message=(
                 f"It is {delivery.weeks} weeks since you completed {course.title}.\n\n"
                 f"{course.reflection_prompt}\n\n"

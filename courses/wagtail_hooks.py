@@ -104,28 +104,22 @@ COURSE_RATE_COLUMNS = [
 
 
 def course_rates_view(request):
-    import csv
 
     from django.core.exceptions import PermissionDenied
-    from django.http import HttpResponse
     from django.shortcuts import render
 
+    from courses.downloads import csv_response
     from courses.selectors import course_rates_for_ld
 
     if not _is_ld(request.user):
         raise PermissionDenied
     rows = course_rates_for_ld()
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="course-rates.csv"'
-        response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
-        writer = csv.writer(response)
-        writer.writerow([label for label, _ in COURSE_RATE_COLUMNS])
-        for row in rows:
-            # Course titles are L&D's own text; a leading formula character is still neutralised.
-            values = [value(row) for _, value in COURSE_RATE_COLUMNS]
-            writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in values])
-        return response
+        return csv_response(
+            stem="course-rates",
+            header=[label for label, _ in COURSE_RATE_COLUMNS],
+            rows=([value(row) for _, value in COURSE_RATE_COLUMNS] for row in rows),
+        )
     return render(request, "courses/admin/course_rates.html", {"rows": rows})
 
 

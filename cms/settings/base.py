@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -72,6 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cms.security.SessionLifetimeMiddleware",
+    "cms.security.PrivateResponsesMiddleware",
+    "cms.security.PermissionsPolicyMiddleware",
+    "cms.security.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -93,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.navigation.navigation",
+                "cms.auth.sign_in",
             ],
         },
     },
@@ -115,7 +121,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -141,6 +147,30 @@ OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", False)
 # Signing out here also signs out at the provider (RP-initiated logout), when it offers that.
 OIDC_PROVIDER_LOGOUT = env_bool("OIDC_PROVIDER_LOGOUT", True)
 OIDC_OP_LOGOUT_URL_METHOD = "compliance.oidc.views.provider_logout_url"
+
+# Sessions (cms/security.py): signed out after 30 idle minutes, and 12 hours after signing in
+# whatever the activity. A password reset link works once, for an hour.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 60 * 60
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Content-Security-Policy (django-csp; cms/security.py adds what the Wagtail admin and the
+# identity provider need). Nothing is loaded from another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -194,6 +224,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAIL_I18N_ENABLED = False
+# The admin shows initials, never avatars fetched from a third-party service.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 

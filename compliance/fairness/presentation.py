@@ -162,20 +162,18 @@ EXPORT_HEADER = [
 
 def export_rows(page: RatePage, table: ProtectedTable):
     """Exactly what the page publishes: one row per position, hidden values blank with the
-    reason. The labels come from fixed choices and unit and requirement names, made safe for
-    spreadsheets."""
-    from compliance.downloads import safe_cell
+    reason (the download makes unit and requirement names safe for spreadsheets)."""
 
     row_labels, column_labels = labels(page)
     for row in positions(table):
         for p in row:
             c = p.cell
             yield [
-                safe_cell(table.title),
+                table.title,
                 page.characteristic,
-                safe_cell(row_labels[p.row]),
+                row_labels[p.row],
                 BREAKDOWNS[page.breakdown],
-                safe_cell(column_labels[p.column]),
+                column_labels[p.column],
                 "" if c.count is None else c.count,
                 "" if c.numerator is None else c.numerator,
                 "" if p.rate is None else p.rate,

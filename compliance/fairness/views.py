@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from compliance import downloads
 from compliance.access import user_is_analyst
+from courses import downloads
 
 from . import presentation
 from .forms import CHARACTERISTIC_LABELS, FairnessForm
@@ -22,7 +22,7 @@ from .services import ACTION_EXPORT, ACTION_VIEW, fairness_access_record
 
 def _render(request, name: str, context: dict, *, status: int = 200) -> HttpResponse:
     response = render(request, name, context, status=status)
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -38,6 +38,7 @@ from django.utils.dateformat import format as date_format
 from compliance.models import ExtensionRequest, Person
 from compliance.selectors.assignments import LEARNER, MANAGER, Status, assignment_reason, assignment_status
 from courses.conf import lms_setting, site_url
+from courses.mail import subject_line
 from courses.models import Completion
 
 from .models import DigestFrequency, DigestPreference, Reminder, ReminderKind, ReminderStatus
@@ -298,6 +299,10 @@ def _course_links(requirement) -> list[tuple[str, str]]:
 
 
 def _subject(reminder: Reminder, today: datetime.date, lines=None) -> str:
+    return subject_line(_subject_text(reminder, today, lines))
+
+
+def _subject_text(reminder: Reminder, today: datetime.date, lines=None) -> str:
     if reminder.kind == ReminderKind.MANAGER_DIGEST:
         overdue = sum(1 for line in lines if line.status == Status.OVERDUE)
         due_soon = len(lines) - overdue
@@ -574,7 +579,7 @@ def _decision_message(request: ExtensionRequest, decider: str) -> tuple[str, str
             f"{decider} approved your request: it is now due by {_long_date(request.requested_due_date)}."
         )
     else:
-        subject = f"More time refused for {name}: {request.decision_note}"
+        subject = f"More time refused for {name}"
         due = _long_date(request.assignment.effective_due_date)
         body = (
             f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
@@ -582,7 +587,7 @@ def _decision_message(request: ExtensionRequest, decider: str) -> tuple[str, str
         )
     if request.decision_note and request.status == ExtensionRequest.Status.APPROVED:
         body += f"\n\nTheir note: {request.decision_note}"
-    return subject, body
+    return subject_line(subject), body
 
 
 def extension_decision_notify(*, request: ExtensionRequest, actor) -> None:

@@ -1,11 +1,11 @@
 """The rows of the reports' downloads: assignment lists and completion rates (written by
-compliance.downloads)."""
+courses.downloads, which makes every cell safe for spreadsheets)."""
 
 from collections.abc import Callable, Iterator
 
-from compliance.downloads import CHUNK, safe_cell
 from compliance.models import WorkerType
 from compliance.selectors.assignments import Status
+from courses.downloads import CHUNK
 
 ASSIGNMENT_COLUMNS = [
     "Staff number",
@@ -52,7 +52,7 @@ def assignment_rows(queryset) -> Iterator[list]:
             # Completed training is not due: "Completed on" and "Valid until" say where it stands.
             row[9] = None
         row[8] = Status.LABELS.get(row[8], row[8])
-        yield [safe_cell(v) for v in row]
+        yield row
 
 
 RATE_COLUMNS = [
@@ -69,7 +69,7 @@ RATE_COLUMNS = [
 def rate_rows(rows, *, first_column: Callable = lambda r: r.label) -> Iterator[list]:
     for r in rows:
         yield [
-            safe_cell(first_column(r)),
+            first_column(r),
             r.completed,
             r.overdue,
             r.due_soon,

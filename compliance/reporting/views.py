@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from compliance import access, downloads
+from compliance import access
 from compliance.models import ExtensionRequest, OrgUnit
 from compliance.selectors.assignments import (
     MANAGER,
@@ -28,6 +28,7 @@ from compliance.selectors.assignments import (
 )
 from compliance.selectors.observations import observations_recorded_about
 from compliance.services.assignments import extension_request_decide
+from courses import downloads
 
 from . import charts, exports, selectors
 from .forms import PageError, TeamFilterForm, page_number
@@ -344,7 +345,7 @@ def matrix_export_rows(matrix: selectors.UnitMatrix):
     header += ["All training: completion rate (%)"]
     rows = []
     for unit, cells in matrix.rows():
-        row = [downloads.safe_cell(unit.code), downloads.safe_cell(unit.label)]
+        row = [unit.code, unit.label]
         for cell in cells:
             row += [cell.completed, cell.denominator, "" if cell.rate is None else cell.rate] if cell else ["", "", ""]
         row.append("" if unit.rate is None else unit.rate)

@@ -12,8 +12,9 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from compliance import access, downloads
+from compliance import access
 from compliance.models import OrgUnit, Requirement
+from courses import downloads
 
 from . import exports, selectors
 from .forms import PageError, page_number

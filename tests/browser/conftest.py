@@ -32,11 +32,15 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, live_site):
+    """A page that fails its test if the Content-Security-Policy blocks anything on it."""
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    blocked = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
     yield page
     context.close()
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked[:5]}"
 
 
 @pytest.fixture

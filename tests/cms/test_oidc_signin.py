@@ -194,3 +194,9 @@ def test_a_password_session_signs_out_here_only(client, people, identity_provide
     response = client.post("/accounts/logout/")
     assert (response.status_code, response["Location"]) == (302, "/")
     assert client.get("/accounts/logout/").status_code == 405
+
+
+def test_the_wagtail_admin_sign_in_offers_the_force_account_too(client, identity_provider):
+    page = client.get("/admin/login/?next=/admin/pages/").content.decode()
+    assert 'href="/oidc/authenticate/?next=/admin/pages/"' in page
+    assert page.index("Sign in with your force account") < page.index('name="password"')

@@ -155,3 +155,26 @@ def test_manual_completion_and_voiding_are_audited(team):
     assert created and not created_again and again.pk == completion.pk
     completion_void_audited(completion=completion, actor=team["admin"], reason="Entered for the wrong person")
     assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"completion_entered", "completion_voided"}
+
+
+def test_a_refusal_note_with_line_breaks_still_reaches_the_learner(
+    team, mailoutbox, django_capture_on_commit_callbacks
+):
+    assignment = team["assignment"]
+    assignment.requirement.name = "Learning from\r\nour History" + " and more" * 40
+    assignment.requirement.save()
+    request = extension_request_create(
+        assignment=assignment,
+        user=team["constable"].user,
+        requested_due_date=assignment.due_date + datetime.timedelta(days=14),
+        reason="Leave",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        extension_request_decide(
+            request=request, actor=team["sergeant"].user, approve=False, note="Not now.\nBcc: evil@attacker.example"
+        )
+    (message,) = mailoutbox
+    assert "\n" not in message.subject and "\r" not in message.subject and len(message.subject) <= 200
+    assert message.subject.startswith("More time refused for Learning from our History and more")
+    assert "Bcc" not in message.subject and message.bcc == []
+    assert "Not now.\nBcc: evil@attacker.example" in message.body

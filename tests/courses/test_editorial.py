@@ -73,7 +73,7 @@ def test_ld_sees_completion_and_response_rates(client, people, course, modules, 
         f"/learning/courses/{course.pk}/evaluation/",
         {"overall": 4, "relevance": 4, "confidence_before": 2, "confidence_after": 4},
     )
-    assert client.get("/admin/reports/course-rates/").status_code in (302, 403)
+    assert client.get("/admin/reports/course-rates/").status_code == 302
     editor, _ = people
     client.force_login(editor)
     with django_assert_max_num_queries(25):
@@ -87,6 +87,6 @@ def test_ld_sees_completion_and_response_rates(client, people, course, modules, 
 
     exported = client.get("/admin/reports/course-rates/?format=csv")
     assert exported["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
     mine = next(r for r in rows if r["Course code"] == course.course_code)
     assert mine["Completion rate %"] == "100" and mine["Confidence after (1 to 5)"] == "4.0"

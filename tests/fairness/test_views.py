@@ -48,7 +48,7 @@ def test_the_analyst_sees_the_table_with_overall_rate_and_gap(analyst_client, sm
     assert "[hidden]" in body  # zeros are hidden even at threshold 1
     assert "Everyone" in body and "Gap (points)" in body
     assert 'role="img"' in body and "the numbers" in body  # a chart, and its numbers in a table
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_a_hidden_value_is_never_in_the_page(analyst_client, small):

@@ -12,6 +12,8 @@ import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+from tests.cms.test_security_headers import security_header_problems
+
 pytestmark = pytest.mark.django_db
 
 ROLES = [
@@ -240,7 +242,7 @@ def test_every_endpoint_for_every_role(client, accounts, role):
         client.force_login(user)
         api.force_authenticate(user)
     forbidden = _forbidden_names(role, force)
-    actual, leaks = {}, []
+    actual, leaks, header_problems = {}, [], []
     column = ROLES.index(role)
     for name, method, template in ENDPOINTS:
         url = template.format(
@@ -255,9 +257,11 @@ def test_every_endpoint_for_every_role(client, accounts, role):
         else:
             response = client.get(url)
         actual[name] = response.status_code
+        header_problems += [f"{name}: {problem}" for problem in security_header_problems(url, response, role)]
         body = _body(response)
         leaks += [f"{name}: {n}" for n in forbidden if n in body]
     expected = {name: codes[column] for name, codes in EXPECTED.items()}
     mismatches = {n: (expected[n], actual[n]) for n in expected if expected[n] != actual[n]}
     assert not mismatches, f"{role}: (expected, actual) {mismatches}"
     assert not leaks, f"{role} saw names outside their scope: {leaks}"
+    assert not header_problems, header_problems

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from compliance import downloads
+from courses import downloads
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,20 @@ def test_xlsx_response_unescapes_only_what_safe_cell_escaped():
     assert sheet["A2"].data_type == "s" and sheet["A2"].number_format == "@"
     assert downloads.safe_cell("-2+3") == "'-2+3"  # CSV, HTML and other callers still see the escape
     assert downloads.safe_cell(downloads.safe_cell("=1")) == "'=1"  # never escaped twice
+
+
+def test_the_command_views_headings_are_neutralised_too(client, force):
+    """Requirement names are headings of the command view's downloads: a name that starts like
+    a formula is kept from running there as in any cell."""
+    from compliance.models import Requirement
+
+    Requirement.objects.filter(name="Learning from our History").update(name='=HYPERLINK("http://x.example","y")')
+    client.force_login(force.supt_north.user)
+    body = b"".join(client.get("/command/csv/").streaming_content).decode("utf-8-sig")
+    heading = next(csv.reader(io.StringIO(body)))
+    assert '\'=HYPERLINK("http://x.example","y"): completed' in heading
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in heading)
+    book = load_workbook(io.BytesIO(b"".join(client.get("/command/xlsx/").streaming_content)))
+    cells = {c.value: c for c in book.active[1]}
+    cell = cells['=HYPERLINK("http://x.example","y"): completed']
+    assert cell.data_type == "s" and cell.number_format == "@"

@@ -2,9 +2,10 @@
 
 The CSV is generated row by row, so exporting every assignment in the force holds one chunk of
 rows in memory, not the whole list. The XLSX is written in openpyxl's write-only mode to a
-temporary file that spills to disk. Text that a spreadsheet would run as a formula (starting
-with = + - @) is prefixed with an apostrophe in the CSV; in the XLSX it is written as it is, in
-a text cell, which a spreadsheet never runs.
+temporary file that spills to disk. Both neutralise formulas in every cell, headings
+included, so no caller has to: text a spreadsheet would run as a formula (starting with
+= + - @, a tab or a carriage return) is prefixed with an apostrophe in the CSV; in the XLSX it
+is written as it is, in a text cell, which a spreadsheet never runs.
 """
 
 import csv
@@ -47,7 +48,7 @@ def _xlsx_cells(sheet, row: list) -> list:
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
-    for value in row:
+    for value in map(safe_cell, row):
         if isinstance(value, FormulaSafeText):
             value = WriteOnlyCell(sheet, value=value.original)
             value.data_type = "s"
@@ -64,13 +65,13 @@ class _Echo:
 def _csv_text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return "" if value is None else value
+    return "" if value is None else safe_cell(value)
 
 
 def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
-    yield writer.writerow(header)
+    yield writer.writerow([_csv_text(v) for v in header])
     for row in rows:
         yield writer.writerow([_csv_text(v) for v in row])
 
@@ -82,7 +83,7 @@ def filename(stem: str, extension: str) -> str:
 def csv_response(*, stem: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
     response = StreamingHttpResponse(csv_stream(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename(stem, "csv")}"'
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -96,7 +97,7 @@ def xlsx_response(
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(header)
+        sheet.append(_xlsx_cells(sheet, header))
         for count, row in enumerate(rows, start=1):
             if count > XLSX_MAX_ROWS - 1:
                 sheet.append(["More rows than a spreadsheet holds: use the CSV export for the whole list."])
@@ -111,5 +112,5 @@ def xlsx_response(
         filename=filename(stem, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response
