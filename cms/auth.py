@@ -1,53 +1,57 @@
-"""Sign-in with a throttle against password guessing, for the site's, Wagtail's and Django admin's
-login forms.
+"""Sign-in: the password throttle (django-axes), and what the sign-in pages need.
 
-After `USERNAME_LIMIT` failed sign-ins for one username (compared without regard to case) or
-`IP_LIMIT` from one client address within `WINDOW` seconds, every further attempt for that
-username or from that address is refused for `LOCKOUT` seconds, without checking the password,
-with the same message whether or not the username exists. A successful sign-in clears its
-username's count (never the address's: one working account must not reset an attacker's count).
+django-axes counts failed password sign-ins in the database, so every web process shares the
+counts with no shared cache. It counts per username and client address together
+(`AXES_LOCKOUT_PARAMETERS`): five failures for one username from one address hold that pair
+back for 15 minutes (a cool-off, not a lock on the account), so someone guessing from elsewhere
+never keeps the real person out, and a busy shared address (a police station behind one proxy)
+never locks out everyone behind it. Usernames are compared without regard to case. A
+successful sign-in clears its count. The message is the same whether or not the username
+exists. Sign-ins through the identity provider are not counted here (the provider throttles its
+own). Superusers see and clear current lockouts in the Wagtail admin (Settings, Sign-in
+lockouts).
 
-The counts live in Django's default cache. The per-process memory cache (development, tests)
-counts per process only: production, with several workers or servers, needs a shared cache
-(set `CACHE_URL` or `REDIS_URL`; see `CACHES` in cms/settings/base.py). Behind a reverse proxy,
-set `LOGIN_THROTTLE_PROXY_COUNT` so the client's address is read from X-Forwarded-For;
-otherwise every user shares the proxy's address and its limit.
-
-Settings: `LOGIN_THROTTLE` (a dict overriding any of `DEFAULTS`).
+Behind a reverse proxy, set LOGIN_THROTTLE_PROXY_COUNT so the client's address is read from
+X-Forwarded-For; otherwise every user shares the proxy's address.
 """
 
+import datetime
 import hashlib
 import logging
 
-from django import forms
+from axes.backends import AxesStandaloneBackend
+from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
-from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.shortcuts import render
+from django.utils import timezone
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
 from compliance.oidc.discovery import oidc_enabled
+from courses.mail import subject_line
 
-DEFAULTS = {
-    "USERNAME_LIMIT": 5,
-    "IP_LIMIT": 20,
-    "WINDOW": 15 * 60,
-    "LOCKOUT": 15 * 60,
-    "PROXY_COUNT": 0,
-}
-KEY_PREFIX = "login-throttle"
 logger = logging.getLogger(__name__)
 
 
-def throttle_settings() -> dict:
-    return {**DEFAULTS, **getattr(settings, "LOGIN_THROTTLE", {})}
+class AxesBackend(AxesStandaloneBackend):
+    """django-axes's backend for sign-ins from a web request; a sign-in with no request (a
+    management command, Django's test client) is not a guess from anywhere, and passes on."""
+
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def client_ip(request, *, proxy_count: int = 0) -> str:
-    """The client's address: REMOTE_ADDR, or with `proxy_count` trusted proxies in front, the
-    address the outermost of them saw (X-Forwarded-For's `proxy_count`-th entry from the right:
-    entries further left are whatever the client sent)."""
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or with LOGIN_THROTTLE_PROXY_COUNT trusted proxies in
+    front, the address the outermost of them saw (X-Forwarded-For's that-many-th entry from the
+    right: entries further left are whatever the client sent)."""
+    proxy_count = getattr(settings, "LOGIN_THROTTLE_PROXY_COUNT", 0)
     if proxy_count:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
@@ -56,98 +60,30 @@ def client_ip(request, *, proxy_count: int = 0) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _digest(value: str) -> str:
-    # Fixed-length, cache-safe keys that do not keep usernames in the cache.
-    return hashlib.sha256(value.encode()).hexdigest()[:32]
+def username_key(request, credentials) -> str:
+    """The username as counted: without surrounding space or regard to case."""
+    return str((credentials or {}).get("username") or request.POST.get("username") or "").strip().casefold()
 
 
-class LoginThrottle:
-    """Failure counts and lockouts for one username and one client address."""
-
-    def __init__(self, *, username: str, ip: str, config: dict | None = None):
-        self.config = config or throttle_settings()
-        self.scopes = {
-            "user": (_digest(username.strip().casefold()), self.config["USERNAME_LIMIT"]),
-            "ip": (_digest(ip), self.config["IP_LIMIT"]),
-        }
-
-    @classmethod
-    def for_request(cls, request, username: str) -> "LoginThrottle":
-        config = throttle_settings()
-        ip = client_ip(request, proxy_count=config["PROXY_COUNT"]) if request is not None else "unknown"
-        return cls(username=username, ip=ip, config=config)
-
-    @staticmethod
-    def _key(kind: str, scope: str, digest: str) -> str:
-        return f"{KEY_PREFIX}:{kind}:{scope}:{digest}"
-
-    def is_locked(self) -> bool:
-        keys = [self._key("lock", scope, digest) for scope, (digest, _) in self.scopes.items()]
-        return bool(cache.get_many(keys))
-
-    def record_failure(self) -> None:
-        for scope, (digest, limit) in self.scopes.items():
-            key = self._key("failures", scope, digest)
-            # The window starts at the first failure; the count keeps that expiry as it grows.
-            cache.add(key, 0, timeout=self.config["WINDOW"])
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=self.config["WINDOW"])
-                count = 1
-            if count >= limit:
-                cache.set(self._key("lock", scope, digest), True, timeout=self.config["LOCKOUT"])
-                cache.delete(key)
-
-    def record_success(self) -> None:
-        digest, _ = self.scopes["user"]
-        cache.delete(self._key("failures", "user", digest))
+def not_a_password_sign_in(request, credentials) -> bool:
+    """Sign-ins through the identity provider carry no username: axes leaves them alone."""
+    return not (credentials or {}).get("username") and not request.POST.get("username")
 
 
-class ThrottledAuthenticationMixin:
-    """For an AuthenticationForm: refuse while locked out; count failures; clear on success."""
-
-    def throttled_message(self) -> str:
-        minutes = max(1, -(-throttle_settings()["LOCKOUT"] // 60))
-        return f"There have been too many attempts to sign in. Wait {minutes} minutes, then try again."
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if not (username and password):
-            return super().clean()  # nothing was tried: nothing to count
-        throttle = LoginThrottle.for_request(self.request, username)
-        if _cache_call(throttle.is_locked):
-            raise forms.ValidationError(self.throttled_message(), code="throttled")
-        try:
-            cleaned_data = super().clean()
-        except forms.ValidationError:
-            _cache_call(throttle.record_failure)
-            raise
-        _cache_call(throttle.record_success)
-        return cleaned_data
+def cool_off_minutes() -> int:
+    return max(1, -(-int(settings.AXES_COOLOFF_TIME.total_seconds()) // 60))
 
 
-def _cache_call(method):
-    """With the cache unreachable, sign-in still works (unthrottled) and the error is logged:
-    better than nobody signing in at all."""
-    try:
-        return method()
-    except Exception:
-        logger.exception("Sign-in throttle: the cache failed; this attempt was not throttled or counted.")
-        return None
+def locked_out(request, original_response=None, credentials=None):
+    return render(request, "registration/locked_out.html", {"minutes": cool_off_minutes()}, status=429)
 
 
-class ThrottledAuthenticationForm(ThrottledAuthenticationMixin, AuthenticationForm):
-    """The site's sign-in form."""
-
-
-class ThrottledAdminLoginForm(ThrottledAuthenticationMixin, WagtailLoginForm):
-    """Wagtail's admin sign-in form (settings.WAGTAILADMIN_USER_LOGIN_FORM)."""
-
-
-class ThrottledDjangoAdminLoginForm(ThrottledAuthenticationMixin, AdminAuthenticationForm):
-    """The Django admin's sign-in form at /django-admin/ (admin.site.login_form in cms/urls.py)."""
+def current_lockouts(now: datetime.datetime | None = None):
+    """Username and address pairs held back now, newest first."""
+    now = now or timezone.now()
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=now - settings.AXES_COOLOFF_TIME
+    ).order_by("-attempt_time")
 
 
 def sign_in(request) -> dict:
@@ -155,8 +91,59 @@ def sign_in(request) -> dict:
     return {"sso_enabled": oidc_enabled()}
 
 
-class LoginView(auth_views.LoginView):
-    """The site's sign-in page (registration/login.html), throttled."""
+# Password resets (Wagtail's form at /admin/password_reset/, for accounts with a password):
+# the page always answers the same; past these limits an hour, it sends nothing more.
+RESET_LIMITS = {"address": 5, "email": 3}
+RESET_WINDOW = 60 * 60
 
-    authentication_form = ThrottledAuthenticationForm
-    redirect_authenticated_user = False
+
+def reset_allowed(*, address: str, email: str) -> bool:
+    allowed = True
+    for scope, value in (("address", address), ("email", email.strip().casefold())):
+        key = f"password-reset:{scope}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+        cache.add(key, 0, timeout=RESET_WINDOW)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=RESET_WINDOW)
+            count = 1
+        allowed = allowed and count <= RESET_LIMITS[scope]
+    return allowed
+
+
+class ThrottledPasswordResetForm(WagtailPasswordResetForm):
+    """settings.WAGTAILADMIN_USER_PASSWORD_RESET_FORM"""
+
+    def save(self, *args, request=None, **kwargs):
+        address = client_ip(request) if request is not None else "unknown"
+        if not reset_allowed(address=address, email=self.cleaned_data["email"]):
+            logger.warning("Password reset not sent: too many asked for from %s or for that address", address)
+            return None
+        return super().save(*args, request=request, **kwargs)
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="cms.auth.email_change_notice")
+def email_change_notice(sender, instance, update_fields=None, **kwargs) -> None:
+    """An account with a password whose email address changes: the old address is told, so a
+    takeover through a changed address (then a password reset) does not go unnoticed."""
+    if instance.pk is None or (update_fields is not None and "email" not in update_fields):
+        return
+    if not instance.has_usable_password():
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list("email", flat=True).first()
+    new = instance.email or ""
+    if not old or old.casefold() == new.casefold():
+        return
+    site = getattr(settings, "WAGTAIL_SITE_NAME", "the training site")
+    message = (
+        f"The email address of your account {instance.get_username()} on {site} was changed "
+        f"from {old} to {new or '(none)'}.\n\nIf you did not expect this, tell an administrator at once."
+    )
+
+    def send():
+        try:
+            send_mail(subject_line(f"Your email address on {site} was changed"), message, None, [old])
+        except Exception:
+            logger.exception("Could not tell %s that the account's email address changed", instance.pk)
+
+    transaction.on_commit(send)

@@ -1,21 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.auth import LoginView as ThrottledLoginView
-from cms.auth import ThrottledDjangoAdminLoginForm
 from cms.health import health
 from compliance.oidc.views import SignOutView
 
-admin.site.login_form = ThrottledDjangoAdminLoginForm
 handler500 = "cms.errors.server_error_or_unavailable"
 
 urlpatterns = [
     path("health/", health, name="health"),
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("oidc/", include("compliance.oidc.urls")),
     path("django-admin/", admin.site.urls),

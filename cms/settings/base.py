@@ -4,6 +4,7 @@ Everything that differs between machines comes from environment variables, read 
 once; dev, test and production only change defaults and hardening.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -127,6 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "cms.auth.AxesBackend",  # the password throttle: first, so it can refuse
     "django.contrib.auth.backends.ModelBackend",
     "compliance.oidc.backend.PersonOIDCBackend",
 ]
@@ -175,22 +179,25 @@ CONTENT_SECURITY_POLICY = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
-# Sign-in throttle (cms/auth.py), on the site's and Wagtail's login forms: 5 failures for a
-# username or 20 from one address in 15 minutes lock it out for 15 minutes. Behind a reverse
-# proxy, set LOGIN_THROTTLE_PROXY_COUNT to the number of proxies (usually 1) that append to
-# X-Forwarded-For; otherwise every user shares the proxy's address.
-LOGIN_THROTTLE = {
-    "USERNAME_LIMIT": int(os.environ.get("LOGIN_THROTTLE_USERNAME_LIMIT", "5")),
-    "IP_LIMIT": int(os.environ.get("LOGIN_THROTTLE_IP_LIMIT", "20")),
-    "WINDOW": 15 * 60,
-    "LOCKOUT": 15 * 60,
-    "PROXY_COUNT": int(os.environ.get("LOGIN_THROTTLE_PROXY_COUNT", "0")),
-}
-WAGTAILADMIN_USER_LOGIN_FORM = "cms.auth.ThrottledAdminLoginForm"
+# The password throttle (django-axes; cms/auth.py explains it): 5 failures for one username
+# from one address hold that pair back for 15 minutes. Behind a reverse proxy, set
+# LOGIN_THROTTLE_PROXY_COUNT to the number of proxies (usually 1) that append to X-Forwarded-For.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_THROTTLE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_THROTTLE_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # 15 minutes from the fifth failure
+AXES_USERNAME_CALLABLE = "cms.auth.username_key"
+AXES_CLIENT_IP_CALLABLE = "cms.auth.client_ip"
+AXES_WHITELIST_CALLABLE = "cms.auth.not_a_password_sign_in"
+AXES_LOCKOUT_CALLABLE = "cms.auth.locked_out"
+AXES_ENABLE_ADMIN = False  # current lockouts are in the Wagtail admin instead
+AXES_VERBOSE = False
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.auth.ThrottledPasswordResetForm"
+LOGIN_THROTTLE_PROXY_COUNT = int(os.environ.get("LOGIN_THROTTLE_PROXY_COUNT", "0"))
 
-# Cache: per-process memory unless CACHE_URL (or REDIS_URL) names a Redis server. The sign-in
-# throttle counts in it, so production with more than one process needs Redis to count
-# across all of them.
+# Cache: per-process memory unless CACHE_URL (or REDIS_URL) names a Redis server. Nothing
+# depends on a shared one for correctness: the sign-in throttle counts in the database.
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
@@ -281,6 +288,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 if CELERY_TASK_ALWAYS_EAGER:

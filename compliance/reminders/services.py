@@ -579,7 +579,7 @@ def _decision_message(request: ExtensionRequest, decider: str) -> tuple[str, str
             f"{decider} approved your request: it is now due by {_long_date(request.requested_due_date)}."
         )
     else:
-        subject = f"More time refused for {name}"
+        subject = f"More time refused for {name}: {request.decision_note}"
         due = _long_date(request.assignment.effective_due_date)
         body = (
             f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"

@@ -161,8 +161,6 @@ def test_a_refusal_note_with_line_breaks_still_reaches_the_learner(
     team, mailoutbox, django_capture_on_commit_callbacks
 ):
     assignment = team["assignment"]
-    assignment.requirement.name = "Learning from\r\nour History" + " and more" * 40
-    assignment.requirement.save()
     request = extension_request_create(
         assignment=assignment,
         user=team["constable"].user,
@@ -171,10 +169,18 @@ def test_a_refusal_note_with_line_breaks_still_reaches_the_learner(
     )
     with django_capture_on_commit_callbacks(execute=True):
         extension_request_decide(
-            request=request, actor=team["sergeant"].user, approve=False, note="Not now.\nBcc: evil@attacker.example"
+            request=request, actor=team["sergeant"].user, approve=False, note="Not now.\r\nBcc: evil@attacker.example"
         )
     (message,) = mailoutbox
-    assert "\n" not in message.subject and "\r" not in message.subject and len(message.subject) <= 200
-    assert message.subject.startswith("More time refused for Learning from our History and more")
-    assert "Bcc" not in message.subject and message.bcc == []
-    assert "Not now.\nBcc: evil@attacker.example" in message.body
+    # The note is in the subject on one line, so it adds no header; the body keeps its lines.
+    assert message.subject == "More time refused for LFOH: Not now. Bcc: evil@attacker.example"
+    assert message.bcc == [] and "Bcc" not in message.message()
+    assert "Not now.\r\nBcc: evil@attacker.example" in message.body
+
+
+def test_a_subject_is_one_line_of_at_most_200_characters():
+    from courses.mail import subject_line
+
+    assert subject_line("Learning from\r\nour\tHistory\n") == "Learning from our History"
+    long = subject_line("x " * 300)
+    assert len(long) == 200 and long.endswith("…")
