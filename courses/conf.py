@@ -24,6 +24,11 @@ DEFAULTS: dict[str, Any] = {
     # Whose bank holidays stop reminders (with weekends): "england-and-wales", "scotland",
     # "northern-ireland", or None for weekends only.
     "BANK_HOLIDAYS": "england-and-wales",
+    # The largest HR or completions file the API accepts, in bytes (a force of 50,000 people's
+    # HR file is about 10 MB); a larger one is refused at once with 413.
+    "IMPORT_MAX_BYTES": 25 * 1024 * 1024,
+    # How many row errors an import report lists; it counts the rest.
+    "IMPORT_ERRORS_LISTED": 200,
 }
 
 

@@ -13,7 +13,7 @@ from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +28,7 @@ from compliance.importing.people import COLUMNS as PEOPLE_COLUMNS
 from compliance.importing.people import import_people
 from compliance.importing.units import import_units
 from compliance.models import LeadershipLevel, OrgUnit, Person, PersonFunction, WorkerType
+from courses.conf import lms_setting
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +172,7 @@ ImportReportSerializer = inline_serializer(
         "applied": serializers.BooleanField(),
         "message": serializers.CharField(),
         "notes": serializers.ListField(child=serializers.CharField()),
+        "errors_total": serializers.IntegerField(help_text="Row errors in all; `errors` lists the first 200."),
         "errors": serializers.ListField(
             child=inline_serializer(
                 name="ImportRowError",
@@ -190,14 +192,25 @@ IMPORT_PARAMETERS = [
 ]
 
 
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+class FileTooLarge(APIException):
+    status_code = 413
+    default_code = "file_too_large"
+
+
+def _too_large(size: int | None = None) -> FileTooLarge:
+    limit = lms_setting("IMPORT_MAX_BYTES")
+    what = f"The file is {size / 1024 / 1024:.1f} MB" if size else "The file is too large"
+    return FileTooLarge(
+        f"{what}; the largest accepted is {limit / 1024 / 1024:.0f} MB. Nothing was read or written: "
+        "split the file, or ask for INCLUSION_LMS['IMPORT_MAX_BYTES'] to be raised."
+    )
 
 
 class CSVParser(BaseParser):
     """A raw CSV body (`Content-Type: text/csv`), handed to the importer as bytes.
 
-    Read from the stream, so the size limit is ours (a force's HR file is several MB),
-    not Django's limit on form bodies.
+    Read from the stream, so the size limit is ours (IMPORT_MAX_BYTES), not Django's limit on
+    form bodies.
     """
 
     media_type = "text/csv"
@@ -205,9 +218,10 @@ class CSVParser(BaseParser):
     def parse(self, stream, media_type=None, parser_context=None):
         if stream is None:
             return b""
-        data = stream.read(MAX_UPLOAD_BYTES + 1)
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise ParseError(f"The body is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        limit = lms_setting("IMPORT_MAX_BYTES")
+        data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise _too_large()
         return data
 
 
@@ -234,6 +248,16 @@ class _ImportView(APIView):
 
     def run(self, data: bytes | str, **kwargs) -> ImportReport:
         raise NotImplementedError
+
+    def initial(self, request, *args, **kwargs):
+        # Before anything reads the body: a file over the limit is refused at once, unread.
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0
+        if size > lms_setting("IMPORT_MAX_BYTES"):
+            raise _too_large(size)
+        super().initial(request, *args, **kwargs)
 
     def post(self, request):
         try:
@@ -280,8 +304,8 @@ class _ImportView(APIView):
             raise ImportFileError(
                 "Send the CSV file in the multipart field 'file', as a text/csv body, or as JSON rows."
             )
-        if upload.size and upload.size > MAX_UPLOAD_BYTES:
-            raise ImportFileError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        if upload.size and upload.size > lms_setting("IMPORT_MAX_BYTES"):
+            raise _too_large(upload.size)
         mapping = request.data.get("mapping") or "{}"
         return upload.read(), parse_mapping(mapping, name="mapping field")
 
@@ -325,7 +349,7 @@ def _cell(value) -> str:
             },
         ),
     },
-    responses={200: ImportReportSerializer, **ERROR_RESPONSES, 415: ErrorSerializer},
+    responses={200: ImportReportSerializer, **ERROR_RESPONSES, 413: ErrorSerializer, 415: ErrorSerializer},
     examples=[
         OpenApiExample(
             "One joiner",
@@ -370,7 +394,7 @@ class PeopleImportView(_ImportView):
             fields={"file": serializers.FileField(), "mapping": serializers.CharField(required=False)},
         ),
     },
-    responses={200: ImportReportSerializer, **ERROR_RESPONSES, 415: ErrorSerializer},
+    responses={200: ImportReportSerializer, **ERROR_RESPONSES, 413: ErrorSerializer, 415: ErrorSerializer},
     description="Create or update organisation units (columns unit_code, name, parent_code, kind).",
 )
 class UnitsImportView(_ImportView):

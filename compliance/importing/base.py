@@ -3,6 +3,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from courses.conf import lms_setting
+
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read: wrong encoding, missing columns, bad mapping."""
@@ -61,7 +63,8 @@ class ImportReport:
             "rejected": self.rejected,
             "dry_run": self.dry_run,
             "applied": self.applied,
-            "errors": [error.as_dict() for error in self.errors],
+            "errors": [error.as_dict() for error in self.errors[: lms_setting("IMPORT_ERRORS_LISTED")]],
+            "errors_total": len(self.errors),
             "unknown_values": {
                 column: [{"value": value, "rows": rows} for value, rows in values]
                 for column, values in self.unknown_values().items()

@@ -337,3 +337,43 @@ def test_a_database_refusal_is_a_400_not_a_500(hr, monkeypatch):
     response = hr.post(PEOPLE_IMPORT, to_csv([row("2000")]), content_type="text/csv")
     error = assert_error_shape(response, 400, "rejected_by_database")
     assert "nothing was written" in error["message"] and "duplicate key" not in error["message"]
+
+
+def test_a_50_mb_file_is_refused_at_once_with_413_and_nothing_read(hr):
+    import time
+
+    before = write_counts()
+    body = to_csv([row("2000")]).encode() + b"9" * (50 * 1024 * 1024)
+    started = time.monotonic()
+    response = hr.post(PEOPLE_IMPORT, body, content_type="text/csv")
+    assert time.monotonic() - started < 2
+    error = assert_error_shape(response, 413, "file_too_large")
+    assert error["message"].startswith("The file is 50.0 MB; the largest accepted is 25 MB. Nothing was read")
+    assert write_counts() == before
+
+
+@pytest.mark.parametrize("form", ["multipart", "csv", "json"])
+def test_every_form_of_upload_has_the_limit(hr, settings, form):
+    settings.INCLUSION_LMS = {**settings.INCLUSION_LMS, "IMPORT_MAX_BYTES": 2000}
+    text = to_csv([row(str(2000 + n)) for n in range(40)])
+    assert len(text.encode()) > 2000
+    if form == "multipart":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        response = hr.post(PEOPLE_IMPORT, {"file": SimpleUploadedFile("p.csv", text.encode())}, format="multipart")
+    elif form == "json":
+        response = hr.post(PEOPLE_IMPORT, {"rows": [row(str(2000 + n)) for n in range(40)]}, format="json")
+    else:
+        response = hr.post(PEOPLE_IMPORT, text, content_type="text/csv")
+    assert_error_shape(response, 413, "file_too_large")
+    assert not Person.objects.filter(staff_number="2000").exists()
+
+
+def test_a_file_of_errors_lists_the_first_200_and_counts_the_rest(hr):
+    rows = [row(str(3000 + n), email="not-an-email") for n in range(1000)]
+    response = hr.post(PEOPLE_IMPORT, to_csv(rows), content_type="text/csv")
+    error = assert_error_shape(response, 400, "invalid_rows")
+    assert error["message"] == "1000 error(s) in 1000 of 1000 row(s): nothing was written."
+    details = error["details"]
+    assert len(details["errors"]) == 200 and details["errors_total"] == 1000
+    assert details["errors"][0] == {"row": 2, "column": "email", "message": details["errors"][0]["message"]}

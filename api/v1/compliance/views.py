@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import IsComplianceAdministrator
+from api.schema import ERROR_RESPONSES, ErrorSerializer
 from api.v1.compliance import serializers as s
 from api.v1.hr import ImportReportSerializer, _ImportView
 from compliance.access import extension_requests_visible, user_may_see_person
@@ -389,7 +390,11 @@ class CompletionVoidView(APIView):
         return Response(s.CompletionSerializer(completion).data)
 
 
-@extend_schema(tags=["compliance"], request=None, responses=ImportReportSerializer)
+@extend_schema(
+    tags=["compliance"],
+    request=None,
+    responses={200: ImportReportSerializer, **ERROR_RESPONSES, 413: ErrorSerializer, 415: ErrorSerializer},
+)
 class CompletionsImportView(_ImportView):
     """Import historic completions (compliance administrators). Columns: staff_number,
     course_code, completed_on, score, source. `?dry_run=true`, `?skip_invalid=true`."""
