@@ -8,3 +8,4 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401
+        from .importing import jobs  # noqa: F401  (registers the background import task)

@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     # The largest HR or completions file the API accepts, in bytes (a force of 50,000 people's
     # HR file is about 10 MB); a larger one is refused at once with 413.
     "IMPORT_MAX_BYTES": 25 * 1024 * 1024,
+    # A file over this many bytes is imported in the background: the API answers 202 at once
+    # with the job, whose address gives its progress and report.
+    "IMPORT_BACKGROUND_BYTES": 1024 * 1024,
     # How many row errors an import report lists; it counts the rest.
     "IMPORT_ERRORS_LISTED": 200,
 }

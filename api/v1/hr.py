@@ -9,25 +9,27 @@ import django_filters
 from django import forms
 from django.db import DatabaseError
 from django.db.models import Prefetch
-from django.http import QueryDict
+from django.http import Http404, QueryDict
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import error_response
 from api.permissions import IsComplianceAdministrator, IsHRService
 from api.schema import ERROR_RESPONSES, NOT_FOUND, ErrorSerializer
-from compliance.importing import ImportFileError, ImportReport
+from compliance.access import Right, user_has_right
+from compliance.importing import ImportFileError
 from compliance.importing.base import clip
 from compliance.importing.csvfile import parse_mapping
+from compliance.importing.jobs import IMPORTERS, import_job_create, import_job_progress
 from compliance.importing.people import COLUMNS as PEOPLE_COLUMNS
-from compliance.importing.people import import_people
-from compliance.importing.units import import_units
-from compliance.models import LeadershipLevel, OrgUnit, Person, PersonFunction, WorkerType
+from compliance.models import ImportJob, LeadershipLevel, OrgUnit, Person, PersonFunction, WorkerType
 from courses.conf import lms_setting
 
 logger = logging.getLogger(__name__)
@@ -189,7 +191,78 @@ ImportReportSerializer = inline_serializer(
 IMPORT_PARAMETERS = [
     OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Validate and report; write nothing."),
     OpenApiParameter("skip_invalid", OpenApiTypes.BOOL, description="Apply the valid rows; report the rest."),
+    OpenApiParameter(
+        "background",
+        OpenApiTypes.BOOL,
+        description="Import in the background and answer 202 with the job at once (always so for a file over "
+        "INCLUSION_LMS['IMPORT_BACKGROUND_BYTES']); its report is at the job's address.",
+    ),
 ]
+
+ImportJobSerializer = inline_serializer(
+    name="ImportJob",
+    fields={
+        "id": serializers.IntegerField(),
+        "kind": serializers.ChoiceField(choices=ImportJob.Kind.choices),
+        "status": serializers.ChoiceField(choices=ImportJob.Status.choices),
+        "url": serializers.CharField(help_text="This job's address: ask it until status is done or failed."),
+        "size": serializers.IntegerField(help_text="Bytes."),
+        "created_at": serializers.DateTimeField(),
+        "started_at": serializers.DateTimeField(allow_null=True),
+        "finished_at": serializers.DateTimeField(allow_null=True),
+        "progress": inline_serializer(
+            name="ImportProgress",
+            fields={"done": serializers.IntegerField(), "total": serializers.IntegerField()},
+            allow_null=True,
+        ),
+        "report": ImportReportSerializer,
+        "failure": serializers.CharField(help_text="Why a failed job failed; empty otherwise."),
+        "message": serializers.CharField(),
+    },
+)
+
+
+def import_job_as_dict(job: ImportJob) -> dict:
+    messages = {
+        ImportJob.Status.QUEUED: "The file is waiting to be imported.",
+        ImportJob.Status.RUNNING: "The file is being imported.",
+        ImportJob.Status.DONE: (job.report or {}).get("message", "Imported."),
+        ImportJob.Status.FAILED: job.failure,
+    }
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "url": reverse("import-job", args=[job.pk]),
+        "size": job.size,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "progress": import_job_progress(job) if job.status == ImportJob.Status.RUNNING else None,
+        "report": job.report,
+        "failure": job.failure,
+        "message": messages[job.status],
+    }
+
+
+@extend_schema(tags=["hr"], responses={200: ImportJobSerializer, 401: ErrorSerializer, **NOT_FOUND})
+class ImportJobView(APIView):
+    """A background import: its status, progress and, once done, its report. Visible to whoever
+    may make that kind of import (HR for people and units, compliance administrators for
+    completions)."""
+
+    permission_classes = [IsAuthenticated]
+    rights = {
+        ImportJob.Kind.PEOPLE: Right.IMPORT_HR,
+        ImportJob.Kind.UNITS: Right.IMPORT_HR,
+        ImportJob.Kind.COMPLETIONS: Right.ADMINISTER_COMPLIANCE,
+    }
+
+    def get(self, request, pk: int):
+        job = ImportJob.objects.defer("data").filter(pk=pk).first()
+        if job is None or not user_has_right(user=request.user, right=self.rights[job.kind]):
+            raise Http404
+        return Response(import_job_as_dict(job))
 
 
 class FileTooLarge(APIException):
@@ -245,9 +318,7 @@ class _ImportView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser, CSVParser]
     columns: list[str] = []
     source = "api"
-
-    def run(self, data: bytes | str, **kwargs) -> ImportReport:
-        raise NotImplementedError
+    kind: str = ""  # an ImportJob.Kind
 
     def initial(self, request, *args, **kwargs):
         # Before anything reads the body: a file over the limit is refused at once, unread.
@@ -262,14 +333,18 @@ class _ImportView(APIView):
     def post(self, request):
         try:
             data, mapping = self._payload(request)
-            report = self.run(
-                data,
-                mapping=mapping,
-                dry_run=_flag(request, "dry_run"),
-                skip_invalid=_flag(request, "skip_invalid"),
-                actor=request.user,
-                source=self.source,
-            )
+            options = {
+                "mapping": mapping,
+                "dry_run": _flag(request, "dry_run"),
+                "skip_invalid": _flag(request, "skip_invalid"),
+                "source": self.source,
+            }
+            if _flag(request, "background") or len(data) > lms_setting("IMPORT_BACKGROUND_BYTES"):
+                data = data.encode() if isinstance(data, str) else data
+                job = import_job_create(kind=self.kind, data=data, user=request.user, **options)
+                url = reverse("import-job", args=[job.pk])
+                return Response(import_job_as_dict(job), status=202, headers={"Location": url})
+            report = IMPORTERS[self.kind](data, actor=request.user, **options)
         except ImportFileError as exc:
             return error_response(status_code=400, code="invalid_file", message=f"{exc} Nothing was written.")
         except DatabaseError:
@@ -349,7 +424,13 @@ def _cell(value) -> str:
             },
         ),
     },
-    responses={200: ImportReportSerializer, **ERROR_RESPONSES, 413: ErrorSerializer, 415: ErrorSerializer},
+    responses={
+        200: ImportReportSerializer,
+        202: ImportJobSerializer,
+        **ERROR_RESPONSES,
+        413: ErrorSerializer,
+        415: ErrorSerializer,
+    },
     examples=[
         OpenApiExample(
             "One joiner",
@@ -379,9 +460,7 @@ def _cell(value) -> str:
 )
 class PeopleImportView(_ImportView):
     source = "api:import_people"
-
-    def run(self, data, **kwargs):
-        return import_people(data, **kwargs)
+    kind = ImportJob.Kind.PEOPLE
 
 
 @extend_schema(
@@ -394,11 +473,15 @@ class PeopleImportView(_ImportView):
             fields={"file": serializers.FileField(), "mapping": serializers.CharField(required=False)},
         ),
     },
-    responses={200: ImportReportSerializer, **ERROR_RESPONSES, 413: ErrorSerializer, 415: ErrorSerializer},
+    responses={
+        200: ImportReportSerializer,
+        202: ImportJobSerializer,
+        **ERROR_RESPONSES,
+        413: ErrorSerializer,
+        415: ErrorSerializer,
+    },
     description="Create or update organisation units (columns unit_code, name, parent_code, kind).",
 )
 class UnitsImportView(_ImportView):
     source = "api:import_units"
-
-    def run(self, data, **kwargs):
-        return import_units(data, **kwargs)
+    kind = ImportJob.Kind.UNITS

@@ -9,6 +9,7 @@ from .assignments import (
 )
 from .audit import AuditEvent
 from .equality import EqualityRecord
+from .imports import ImportJob
 from .observations import ManagerObservation, ObservedChange
 from .organisation import Function, LeadershipLevel, OrgUnit, Person, PersonFunction, RankOrGrade, WorkerType
 from .requirements import RecurrenceKind, Requirement, TriggerKind
@@ -26,6 +27,7 @@ __all__ = [
     "TriggerKind",
     "AuditEvent",
     "EqualityRecord",
+    "ImportJob",
     "Function",
     "LeadershipLevel",
     "ManagerObservation",

@@ -15,11 +15,10 @@ from rest_framework.views import APIView
 from api.permissions import IsComplianceAdministrator
 from api.schema import ERROR_RESPONSES, ErrorSerializer
 from api.v1.compliance import serializers as s
-from api.v1.hr import ImportReportSerializer, _ImportView
+from api.v1.hr import ImportJobSerializer, ImportReportSerializer, _ImportView
 from compliance.access import extension_requests_visible, user_may_see_person
 from compliance.importing.completions import COLUMNS as COMPLETION_COLUMNS
-from compliance.importing.completions import import_completions
-from compliance.models import Assignment, AuditEvent, Exemption, ExtensionRequest, Person, Requirement
+from compliance.models import Assignment, AuditEvent, Exemption, ExtensionRequest, ImportJob, Person, Requirement
 from compliance.models.requirements import requirement_rule_errors
 from compliance.services.assignments import (
     completion_enter_manually,
@@ -393,7 +392,13 @@ class CompletionVoidView(APIView):
 @extend_schema(
     tags=["compliance"],
     request=None,
-    responses={200: ImportReportSerializer, **ERROR_RESPONSES, 413: ErrorSerializer, 415: ErrorSerializer},
+    responses={
+        200: ImportReportSerializer,
+        202: ImportJobSerializer,
+        **ERROR_RESPONSES,
+        413: ErrorSerializer,
+        415: ErrorSerializer,
+    },
 )
 class CompletionsImportView(_ImportView):
     """Import historic completions (compliance administrators). Columns: staff_number,
@@ -402,9 +407,7 @@ class CompletionsImportView(_ImportView):
     permission_classes = [IsComplianceAdministrator]
     columns = COMPLETION_COLUMNS
     source = "api"
-
-    def run(self, data, **kwargs):
-        return import_completions(data, **kwargs)
+    kind = ImportJob.Kind.COMPLETIONS
 
 
 class AuditFilter(django_filters.FilterSet):
