@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import mfa
 from cms.health import health
 from compliance.oidc.views import SignOutView
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", SignOutView.as_view(), name="logout"),
+    path("accounts/two-factor/", mfa.verify_view, name="two_factor_verify"),
+    path("accounts/two-factor/set-up/", mfa.setup_view, name="two_factor_setup"),
     path("oidc/", include("compliance.oidc.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,7 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "cms.security.SessionLifetimeMiddleware",
+    "cms.mfa.SecondFactorMiddleware",
     "cms.security.PrivateResponsesMiddleware",
     "cms.security.PermissionsPolicyMiddleware",
     "cms.security.ContentSecurityPolicyMiddleware",
@@ -175,6 +180,11 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
     }
 }
+
+# A second factor (an authenticator app) for accounts with rights that sign in with a password
+# (cms/mfa.py). The demo turns it off unless SECOND_FACTOR_REQUIRED=1.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "Inclusion training")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -5,6 +5,8 @@ from .base import VAR_DIR
 
 DEBUG = False
 SECRET_KEY = "test-key-not-for-any-real-deployment"
+# On only in the tests of the second factor itself (tests/cms/test_second_factor.py).
+SECOND_FACTOR_REQUIRED = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
