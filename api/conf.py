@@ -44,6 +44,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ReminderKindEnum": "compliance.reminders.models.ReminderKind"},
     "PREPROCESSING_HOOKS": ["api.schema.public_endpoints_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.every_operation_documents_its_errors",
+    ],
     # Swagger UI served from our own static files: no CDN on a police network.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -30,5 +30,5 @@ urlpatterns = [
         name="api-docs",
     ),
     # Only addresses ending in a slash: without one, Django first redirects to the slashed form.
-    re_path(r"^(.*/)?$", NotFoundView.as_view()),
+    re_path(r"^([\s\S]*/)?$", NotFoundView.as_view()),  # any character, line breaks too
 ]

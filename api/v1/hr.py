@@ -215,7 +215,7 @@ ImportJobSerializer = inline_serializer(
             fields={"done": serializers.IntegerField(), "total": serializers.IntegerField()},
             allow_null=True,
         ),
-        "report": ImportReportSerializer,
+        "report": type(ImportReportSerializer)(allow_null=True, help_text="Once done (or failed on its rows)."),
         "failure": serializers.CharField(help_text="Why a failed job failed; empty otherwise."),
         "message": serializers.CharField(),
     },

@@ -1,6 +1,7 @@
 """Random JSON at every compliance operation, as an administrator (who gets furthest): the
-answer is a success or a 4xx in the one error shape, never a 500. (A lightweight stand-in for
-schemathesis, which is not installed here.)"""
+answer is a success or a 4xx in the one error shape, never a 500. (Beside schemathesis, in
+tests/reporting/test_schema_conformance.py, which generates data from the schema: this sends
+what no schema would.)"""
 
 import datetime
 

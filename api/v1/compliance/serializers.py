@@ -160,7 +160,7 @@ class CourseLinkSerializer(serializers.Serializer):
 
 
 class AssignmentEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = AssignmentEvent
@@ -226,7 +226,7 @@ class ExemptionInputSerializer(serializers.Serializer):
 
 class ExemptionSerializer(serializers.ModelSerializer):
     approved_by = serializers.CharField(source="approved_by.username")
-    revoked_by = serializers.CharField(source="revoked_by.username", default=None)
+    revoked_by = serializers.CharField(source="revoked_by.username", default=None, allow_null=True)
 
     class Meta:
         model = Exemption
@@ -269,7 +269,7 @@ class ExtensionRequestInputSerializer(serializers.Serializer):
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     staff_number = serializers.CharField(source="assignment.person.staff_number")
     requirement = serializers.CharField(source="assignment.requirement.name")
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
 
     class Meta:
         model = ExtensionRequest
@@ -317,7 +317,7 @@ class VoidInputSerializer(serializers.Serializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = AuditEvent
