@@ -51,6 +51,15 @@ Secondary suppression ("complementary")
     (for example the cells of a unit in which nobody completed, when the unit's completion count
     is public).
 
+    An excuse holds only for the reasoning that finds the value. A value that the codes or public
+    totals give away only when many equations are combined (the linear programs) is known to a
+    determined attacker either way, but publishing a value next to it can hand it to anyone who
+    reads one row: a row total of 2 that only the whole table pins, once published, pins its
+    "complementary" cell (at least 2) and its "small" one (so 0) at a glance, and the same row
+    in every linked table. So a value that interval reasoning alone (one equation at a time)
+    finds on the page is excused only if interval reasoning alone finds it with everything
+    hidden too; otherwise it is chased like any other.
+
     With the reason codes published, a tiny table can give a value away through the codes alone
     (two "small" columns of at most 1 under a "complementary" total of at least 2 are 1 each);
     that counts as exposed "even if everything were hidden", so it is excused, and a value it
@@ -390,7 +399,7 @@ class _System:
         units = sorted(self.unit_kind, key=self.unit_order.__getitem__)
         primary = {u: SMALL for u in units if self.is_primary(u)}
         everything = {u: (SMALL if u in primary else COMPLEMENTARY) for u in units if not self.unit_public[u]}
-        excused = self.exposed(everything)
+        readily_excused, excused = self._audit(everything)
         suppressed = dict(primary)
         shown = set().union(*units) if units else set()  # a linking helper is in no table
         self._var_equations: dict[Var, list[frozenset]] = defaultdict(list)
@@ -409,7 +418,7 @@ class _System:
             known = self._known(suppressed)
             for equation in self.equations:
                 hidden = [v for v, _ in equation if v not in known]
-                if len(hidden) != 1 or hidden[0] in excused or hidden[0] not in shown:
+                if len(hidden) != 1 or hidden[0] in readily_excused or hidden[0] not in shown:
                     continue
                 choice = self._complement(hidden[0], suppressed)
                 if choice is not None:
@@ -419,7 +428,8 @@ class _System:
 
         # 2. The full audit, one repair at a time, until nothing is pinned down.
         while True:
-            exposed = self.exposed(suppressed) - excused
+            readily, exposed = self._audit(suppressed)
+            exposed = (exposed - excused) | (readily - readily_excused)
             choice = None
             for var in sorted(exposed, key=repr):
                 choice = self._complement(var, suppressed)
@@ -488,6 +498,11 @@ class _System:
     def exposed(self, suppressed: dict[frozenset, str]) -> set[Var]:
         """Hidden variables that the published values pin down exactly (with what each reason
         code tells when the codes are published; otherwise a hidden value is only >= 0)."""
+        return self._audit(suppressed)[1]
+
+    def _audit(self, suppressed: dict[frozenset, str]) -> tuple[set[Var], set[Var]]:
+        """`exposed`, and first the part of it that interval reasoning alone finds: an excuse
+        holds only for the reasoning that finds the value (see the module docstring)."""
         known = self._known(suppressed)
         bounds: dict[Var, list[float]] = {}
         for unit, reason in suppressed.items():
@@ -502,15 +517,15 @@ class _System:
             if var not in known:
                 bounds.setdefault(var, [0, _INF])
         if not bounds:
-            return set()
+            return set(), set()
         # The cheap checks first (each proves what it finds); then linear programming settles
         # every hidden value they leave open, exactly.
         shown = set().union(*suppressed)
-        pinned = _propagate(self.equations, self.values, known, bounds)
-        pinned |= _determined(self.equations, self.values, known, set(bounds))
+        readily = _propagate(self.equations, self.values, known, bounds)
+        pinned = readily | _determined(self.equations, self.values, known, set(bounds))
         pinned |= _pinned_exactly(self.equations, self.values, known, bounds, (shown & set(bounds)) - pinned)
         # Only what some table would show needs protecting; a linking helper is never shown.
-        return pinned & shown
+        return readily & shown, pinned & shown
 
     # output
 
