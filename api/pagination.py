@@ -13,6 +13,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise ValidationError({self.page_size_query_param: [f"Use a whole number from 1 to {self.max_page_size}."]})
         return super().get_page_size(request)
 
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page that is not a whole number from 1 up is the caller's error (400); a page past
+        the last is one that does not exist (404, as DRF answers)."""
+        raw = (request.query_params.get(self.page_query_param) or "").strip()
+        if raw and raw not in self.last_page_strings and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError({self.page_query_param: ["Use a whole number from 1, or 'last'."]})
+        return super().paginate_queryset(queryset, request, view)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

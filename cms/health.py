@@ -25,7 +25,10 @@ def broker_status() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "not used (tasks run in the web process)"
     try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT) as broker:
+        # Short socket timeouts too: a hung (not stopped) Redis answers nothing.
+        options = {"socket_timeout": BROKER_TIMEOUT, "socket_connect_timeout": BROKER_TIMEOUT}
+        url = settings.CELERY_BROKER_URL
+        with Connection(url, connect_timeout=BROKER_TIMEOUT, transport_options=options) as broker:
             broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT)
     except Exception:
         return "unavailable"

@@ -59,7 +59,9 @@ def test_sessions_are_managed_in_the_admin_by_ld(client, people, course):
     assert listing.status_code == 200
     learner = UserFactory()
     client.force_login(learner)
-    assert client.get("/admin/face_to_face_sessions/").status_code in (302, 403)
+    denied = client.get("/admin/face_to_face_sessions/")
+    assert denied.status_code == 302
+    assert denied["Location"] == "/admin/login/?next=/admin/face_to_face_sessions/"
 
 
 def test_ld_sees_completion_and_response_rates(client, people, course, modules, django_assert_max_num_queries):

@@ -32,12 +32,22 @@ def test_team_assignment_list_filters_and_paginates(api, force):
 
 
 @pytest.mark.parametrize(
-    "query", ["?status=bogus", "?colour=red", "?unit=LPA-S", "?requirement=x", "?sort=evil", "?page=abc"]
+    ("query", "status"),
+    [
+        ("?status=bogus", 400),
+        ("?colour=red", 400),
+        ("?unit=LPA-S", 400),
+        ("?requirement=x", 400),
+        ("?sort=evil", 400),
+        ("?page=abc", 400),
+        ("?page=-1", 400),
+        ("?page=99", 404),  # past the last page
+    ],
 )
-def test_team_api_bad_input_is_a_clear_error(api, force, query):
+def test_team_api_bad_input_is_a_clear_error(api, force, query, status):
     api.force_authenticate(force.sgt_a.user)
     response = api.get("/api/v1/team/assignments/" + query)
-    assert response.status_code in (400, 404)
+    assert response.status_code == status
     assert response.json()["error"]["message"]
 
 
