@@ -17,6 +17,7 @@ X-Forwarded-For; otherwise every user shares the proxy's address.
 
 import datetime
 import hashlib
+import ipaddress
 import logging
 
 from axes.backends import AxesStandaloneBackend
@@ -47,17 +48,25 @@ class AxesBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or with LOGIN_THROTTLE_PROXY_COUNT trusted proxies in
     front, the address the outermost of them saw (X-Forwarded-For's that-many-th entry from the
-    right: entries further left are whatever the client sent)."""
+    right: entries further left are whatever the client sent). Only a well-formed address
+    counts; otherwise None (a request made in code has none)."""
     proxy_count = getattr(settings, "LOGIN_THROTTLE_PROXY_COUNT", 0)
+    candidates = []
     if proxy_count:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxy_count:
-            return forwarded[-proxy_count]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            candidates.append(forwarded[-proxy_count])
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def username_key(request, credentials) -> str:
@@ -115,7 +124,7 @@ class ThrottledPasswordResetForm(WagtailPasswordResetForm):
     """settings.WAGTAILADMIN_USER_PASSWORD_RESET_FORM"""
 
     def save(self, *args, request=None, **kwargs):
-        address = client_ip(request) if request is not None else "unknown"
+        address = (client_ip(request) if request is not None else None) or "unknown"
         if not reset_allowed(address=address, email=self.cleaned_data["email"]):
             logger.warning("Password reset not sent: too many asked for from %s or for that address", address)
             return None

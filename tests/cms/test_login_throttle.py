@@ -176,3 +176,16 @@ def test_client_address_behind_a_proxy(settings):
     assert client_ip(request) == "198.51.100.7"  # what our proxy saw, not what the client claims
     settings.LOGIN_THROTTLE_PROXY_COUNT = 3
     assert client_ip(request) == "10.1.1.1"  # fewer entries than proxies: not trusted
+    settings.LOGIN_THROTTLE_PROXY_COUNT = 1
+    garbage = RequestFactory().get("/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="'; DROP TABLE x; --")
+    assert client_ip(garbage) == "10.1.1.1"  # not an address: the proxy's own is used
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="")) is None
+
+
+def test_a_forged_forwarded_address_is_never_a_500(client, jones, settings):
+    settings.LOGIN_THROTTLE_PROXY_COUNT = 1
+    for _ in range(6):
+        response = client.post(
+            "/accounts/login/", {"username": "pc.jones", "password": "wrong"}, HTTP_X_FORWARDED_FOR="not-an-ip"
+        )
+    assert response.status_code == 429
