@@ -5,16 +5,14 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from compliance.access import Role
 from compliance.importing.people import import_people
-from compliance.importing.units import import_units
 from compliance.models import AuditEvent, OrgUnit, Person
+from tests.api.conftest import client_for
 from tests.compliance.test_import_hostile import FILE_ERRORS, ROW_ERRORS
-from tests.compliance.test_import_people import UNITS, row, to_csv, tree_rows, write_counts
-from tests.factories import UserFactory
+from tests.compliance.test_import_people import row, to_csv, write_counts
 
 PEOPLE = "/api/v1/hr/people/"
 PEOPLE_IMPORT = "/api/v1/hr/people/import/"
@@ -23,30 +21,8 @@ UNITS_IMPORT = "/api/v1/hr/units/import/"
 
 
 @pytest.fixture
-def force(db):
-    import_units(UNITS)
-    import_people(to_csv(tree_rows()))
-
-
-def client_for(*, roles=(), token=True, username=None) -> APIClient:
-    user = UserFactory(roles=list(roles), **({"username": username} if username else {}))
-    client = APIClient()
-    if token:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    else:
-        client.force_login(user)
-    client.user = user
-    return client
-
-
-@pytest.fixture
 def admin(force):
     return client_for(roles=[Role.COMPLIANCE_ADMIN])
-
-
-@pytest.fixture
-def hr(force):
-    return client_for(roles=[Role.HR_SERVICE])
 
 
 def assert_error_shape(response, status: int, code: str | None = None) -> dict:

@@ -10,27 +10,12 @@ from django.utils import timezone
 from compliance.importing import jobs
 from compliance.importing.jobs import import_job_execute
 from compliance.models import ImportJob, Person
-from tests.api.test_hr_api import PEOPLE_IMPORT, assert_error_shape, client_for
+from tests.api.conftest import client_for
+from tests.api.test_hr_api import PEOPLE_IMPORT, assert_error_shape
 from tests.compliance.test_import_people import UNITS, row, to_csv, tree_rows
 from tests.workers import Worker, wait_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def force(db):
-    from compliance.importing.people import import_people
-    from compliance.importing.units import import_units
-
-    import_units(UNITS)
-    import_people(to_csv(tree_rows()))
-
-
-@pytest.fixture
-def hr(force):
-    from compliance.access import Role
-
-    return client_for(roles=[Role.HR_SERVICE])
 
 
 @pytest.fixture
