@@ -275,7 +275,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "courses.beat:ResilientDatabaseScheduler"
 # Redis hands an unacknowledged task (its worker died) to another worker after this long: well
 # above the longest task (a batch of reminders), well below the default hour.
 # Short socket timeouts: a hung Redis makes publishing fail in seconds (and the work then runs
