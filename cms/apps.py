@@ -7,4 +7,4 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import auth, navigation, security  # noqa: F401  (connect their receivers)
+        from . import auth, mfa, navigation, security  # noqa: F401  (connect their receivers)

@@ -19,7 +19,9 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -33,13 +35,30 @@ RECOVERY_CODES = 10
 EXEMPT_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/accounts/login/", "/static/", "/health/")
 
 
+NEEDED = "second_factor_needed"
+
+
+def _needed_for(request, user) -> bool:
+    if request.session.get(BACKEND_SESSION_KEY) == PROVIDER_BACKEND:
+        return False
+    return user.is_superuser or user.is_staff or user.groups.exists()
+
+
+@receiver(user_logged_in, dispatch_uid="cms.mfa.decide")
+def decide_at_sign_in(sender, request, user, **kwargs) -> None:
+    """Whether this session needs a second factor is decided once, when it begins: no query on
+    each page (a role given during a session is asked for at the next sign-in)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[NEEDED] = _needed_for(request, user)
+
+
 def needs_second_factor(request) -> bool:
     user = request.user
     if not (getattr(settings, "SECOND_FACTOR_REQUIRED", True) and user.is_authenticated):
         return False
-    if request.session.get(BACKEND_SESSION_KEY) == PROVIDER_BACKEND or user.is_verified():
-        return False
-    return user.is_superuser or user.is_staff or user.groups.exists()
+    if NEEDED not in request.session:  # a session from before this rule
+        request.session[NEEDED] = _needed_for(request, user)
+    return request.session[NEEDED] and not user.is_verified()
 
 
 class SecondFactorMiddleware:

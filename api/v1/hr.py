@@ -270,32 +270,23 @@ class FileTooLarge(APIException):
     default_code = "file_too_large"
 
 
-def _too_large(size: int | None = None) -> FileTooLarge:
+def _too_large(size: int) -> FileTooLarge:
     limit = lms_setting("IMPORT_MAX_BYTES")
-    what = f"The file is {size / 1024 / 1024:.1f} MB" if size else "The file is too large"
     return FileTooLarge(
-        f"{what}; the largest accepted is {limit / 1024 / 1024:.0f} MB. Nothing was read or written: "
+        f"The file is {size / 1024 / 1024:.1f} MB; the largest accepted is {limit / 1024 / 1024:.0f} MB. Nothing was read or written: "
         "split the file, or ask for INCLUSION_LMS['IMPORT_MAX_BYTES'] to be raised."
     )
 
 
 class CSVParser(BaseParser):
-    """A raw CSV body (`Content-Type: text/csv`), handed to the importer as bytes.
-
-    Read from the stream, so the size limit is ours (IMPORT_MAX_BYTES), not Django's limit on
-    form bodies.
-    """
+    """A raw CSV body (`Content-Type: text/csv`), handed to the importer as bytes. Its size was
+    checked before it was read (`_ImportView.initial`): Django reads no further than the stated
+    length."""
 
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        if stream is None:
-            return b""
-        limit = lms_setting("IMPORT_MAX_BYTES")
-        data = stream.read(limit + 1)
-        if len(data) > limit:
-            raise _too_large()
-        return data
+        return b"" if stream is None else stream.read()
 
 
 def _flag(request, name: str) -> bool:
@@ -321,7 +312,8 @@ class _ImportView(APIView):
     kind: str = ""  # an ImportJob.Kind
 
     def initial(self, request, *args, **kwargs):
-        # Before anything reads the body: a file over the limit is refused at once, unread.
+        # Before anything reads the body: a file over the limit is refused at once, unread. This
+        # is the one size check: Django never reads a body past its stated length.
         try:
             size = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -379,8 +371,6 @@ class _ImportView(APIView):
             raise ImportFileError(
                 "Send the CSV file in the multipart field 'file', as a text/csv body, or as JSON rows."
             )
-        if upload.size and upload.size > lms_setting("IMPORT_MAX_BYTES"):
-            raise _too_large(upload.size)
         mapping = request.data.get("mapping") or "{}"
         return upload.read(), parse_mapping(mapping, name="mapping field")
 

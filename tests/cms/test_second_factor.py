@@ -139,3 +139,18 @@ def test_a_password_alone_cannot_replace_the_app(client, lead):
     )
     assert client.post("/accounts/two-factor/set-up/", {"code": "123456"}).status_code == 302
     assert TOTPDevice.objects.filter(user=lead.user).count() == 1
+
+
+def test_the_rule_costs_a_page_no_query(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_person(username="pc.plain")
+    sign_in(client, "pc.plain")
+    client.get("/my-training/")
+    with CaptureQueriesContext(connection) as required:
+        client.get("/my-training/")
+    settings.SECOND_FACTOR_REQUIRED = False
+    with CaptureQueriesContext(connection) as off:
+        client.get("/my-training/")
+    assert len(required) == len(off)
