@@ -273,8 +273,8 @@ class FileTooLarge(APIException):
 def _too_large(size: int) -> FileTooLarge:
     limit = lms_setting("IMPORT_MAX_BYTES")
     return FileTooLarge(
-        f"The file is {size / 1024 / 1024:.1f} MB; the largest accepted is {limit / 1024 / 1024:.0f} MB. Nothing was read or written: "
-        "split the file, or ask for INCLUSION_LMS['IMPORT_MAX_BYTES'] to be raised."
+        f"The file is {size / 1024 / 1024:.1f} MB; the largest accepted is {limit / 1024 / 1024:.0f} MB. "
+        "Nothing was read or written: split the file, or ask for INCLUSION_LMS['IMPORT_MAX_BYTES'] to be raised."
     )
 
 

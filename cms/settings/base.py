@@ -250,6 +250,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAIL_I18N_ENABLED = False
 # The admin shows initials, never avatars fetched from a third-party service.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does its dashboard ask wagtail.org for the latest release (a police network may block it;
+# the Content-Security-Policy does).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 

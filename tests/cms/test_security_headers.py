@@ -93,6 +93,7 @@ def test_a_session_ends_after_the_idle_time_and_after_the_absolute_limit(client,
     assert statuses == [200] * 25 + [302]
 
 
-def test_the_admin_shows_no_avatar_from_another_site(admin_client):
+def test_the_admin_asks_no_other_site_for_anything(admin_client):
     page = admin_client.get("/admin/").content.decode()
-    assert "gravatar" not in page
+    assert "gravatar" not in page  # no avatars
+    assert "releases.wagtail.org" not in page and "w-upgrade" not in page  # no release check
