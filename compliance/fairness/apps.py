@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class FairnessConfig(AppConfig):
-    """Aggregate, suppressed equality analytics for the D&I analyst. No models of its own."""
+    """Aggregate, perturbed and suppressed equality analytics for the D&I analyst. Its one model
+    holds the weekly releases of the tables."""
 
     name = "compliance.fairness"
     label = "fairness"

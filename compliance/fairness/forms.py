@@ -6,7 +6,8 @@ from django import forms
 
 from compliance.models.equality import CHARACTERISTICS
 
-from .selectors import BREAKDOWNS, MEASURES
+from .selectors import BREAKDOWNS, GROUPINGS, MEASURES
+from .statistics import DEFAULT_LEVEL, LEVELS
 
 CHARACTERISTIC_LABELS = {
     "sex": "Sex",
@@ -17,8 +18,15 @@ CHARACTERISTIC_LABELS = {
     "age_band": "Age band",
 }
 assert set(CHARACTERISTIC_LABELS) == set(CHARACTERISTICS)
-PARAMETERS = ("characteristic", "measure", "breakdown")
-DEFAULTS = {"characteristic": "sex", "measure": "completion", "breakdown": "unit"}
+PARAMETERS = ("characteristic", "measure", "breakdown", "grouping", "level")
+DEFAULTS = {
+    "characteristic": "sex",
+    "measure": "completion",
+    "breakdown": "unit",
+    "grouping": "fine",
+    "level": DEFAULT_LEVEL,
+}
+LEVEL_LABELS = {key: f"{key}%" for key in LEVELS}
 
 
 class FairnessForm(forms.Form):
@@ -27,6 +35,8 @@ class FairnessForm(forms.Form):
     )
     measure = forms.ChoiceField(label="Measure", required=False, choices=list(MEASURES.items()))
     breakdown = forms.ChoiceField(label="Broken down by", required=False, choices=list(BREAKDOWNS.items()))
+    grouping = forms.ChoiceField(label="Groups", required=False, choices=list(GROUPINGS.items()))
+    level = forms.ChoiceField(label="Confidence", required=False, choices=list(LEVEL_LABELS.items()))
 
     def __init__(self, data, *, allowed: tuple[str, ...] = PARAMETERS, **kwargs):
         super().__init__(data, **kwargs)
@@ -52,6 +62,10 @@ class FairnessForm(forms.Form):
     def choices(self) -> dict[str, str]:
         """The validated choices, defaults filled in (call after `is_valid()`)."""
         return {name: self.cleaned_data.get(name) or DEFAULTS[name] for name in PARAMETERS}
+
+    def table_choices(self) -> dict[str, str]:
+        """The choices that pick the table (the confidence level only changes the statistics)."""
+        return {k: v for k, v in self.choices().items() if k != "level"}
 
     def error_list(self) -> list[str]:
         return [message for errors in self.errors.values() for message in errors]

@@ -6,8 +6,11 @@ characteristic is ever loaded into Python. What leaves here has been through
 export is the caller's job.
 """
 
+from __future__ import annotations
+
+import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
@@ -20,6 +23,7 @@ from courses.conf import lms_setting
 from courses.models import Evaluation, KnowledgeCheckAttempt
 
 from .disclosure import DEFAULT_THRESHOLD, ProtectedTable, Table, protect_linked
+from .perturbation import perturb_rate_cell, record_key_hash
 
 NOT_RECORDED = ("not_recorded", "Not recorded")
 
@@ -150,12 +154,113 @@ MEASURE_TERMS = {
 BREAKDOWNS = {"unit": "Unit", "requirement": "Training"}
 
 
+GROUPINGS = {"fine": "Every category", "broad": "Broader groups"}
+
+# Broader groups, for tables where the fine categories would be mostly hidden: ethnicity as
+# White and the other four ONS high-level groups together, wider age bands, and so on. Sex and
+# disability have no broader grouping. "Prefer not to say" and "Not recorded" always stay apart.
+BROAD_GROUPS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    "ethnicity": (
+        ("white", "White", ("white",)),
+        ("minority", "Ethnic minority groups (Asian, Black, Mixed, Other)", ("asian", "black", "mixed", "other")),
+    ),
+    "sexual_orientation": (
+        ("heterosexual", "Heterosexual or straight", ("heterosexual",)),
+        ("lgb_other", "Gay, lesbian, bisexual or other", ("gay_lesbian", "bisexual", "other")),
+    ),
+    "religion": (
+        ("none", "No religion", ("none",)),
+        ("christian", "Christian", ("christian",)),
+        (
+            "other_religions",
+            "Other religions (Buddhist, Hindu, Jewish, Muslim, Sikh, any other)",
+            ("buddhist", "hindu", "jewish", "muslim", "sikh", "other"),
+        ),
+    ),
+    "age_band": (
+        ("16-34", "16 to 34", ("16-24", "25-34")),
+        ("35-54", "35 to 54", ("35-44", "45-54")),
+        ("55+", "55 and over", ("55+",)),
+    ),
+}
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+
+def has_broad_groups(characteristic: str) -> bool:
+    return characteristic in BROAD_GROUPS
+
+
+def categories_for(characteristic: str, grouping: str = "fine") -> tuple[tuple[str, str], ...]:
+    """The rows of a page, in order: the categories (or broader groups), then "Prefer not to
+    say" and "Not recorded"."""
+    choices = _validate(characteristic)
+    if grouping not in GROUPINGS:
+        raise ValueError(f"Unknown grouping {grouping!r}: expected one of {', '.join(GROUPINGS)}.")
+    if grouping == "fine" or characteristic not in BROAD_GROUPS:
+        return (*((value, str(label)) for value, label in choices.choices), NOT_RECORDED)
+    pnts = next((value, str(label)) for value, label in choices.choices if value == PREFER_NOT_TO_SAY)
+    return (*((key, label) for key, label, _ in BROAD_GROUPS[characteristic]), pnts, NOT_RECORDED)
+
+
+def group_of(characteristic: str, grouping: str, category: str) -> str:
+    """The row a fine category (a stored value, or "not_recorded") is counted in."""
+    if grouping == "fine" or characteristic not in BROAD_GROUPS:
+        return category
+    for key, _, members in BROAD_GROUPS[characteristic]:
+        if category in members:
+            return key
+    return category
+
+
+@dataclass(frozen=True)
+class PageInputs:
+    """What a page is computed from, as counted in the database (never shown): for each fine
+    category and column, the people, the people counted for the measure, and the sums of their
+    record keys (`perturbation`). Columns a differencing check refused are listed in `refused`
+    (label, reason) and are not in `columns`. Kept as a weekly release by `services`."""
+
+    characteristic: str
+    measure: str
+    breakdown: str
+    columns: tuple[tuple[str, str], ...]
+    cells: dict[tuple[str, str], tuple[int, int, int, int]]
+    refused: tuple[tuple[str, str], ...] = ()
+    taken_at: datetime.datetime | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "characteristic": self.characteristic,
+            "measure": self.measure,
+            "breakdown": self.breakdown,
+            "columns": [list(c) for c in self.columns],
+            "cells": [[row, col, *values] for (row, col), values in sorted(self.cells.items())],
+            "refused": [list(r) for r in self.refused],
+            "taken_at": self.taken_at.isoformat() if self.taken_at else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> PageInputs:
+        return cls(
+            characteristic=data["characteristic"],
+            measure=data["measure"],
+            breakdown=data["breakdown"],
+            columns=tuple((k, v) for k, v in data["columns"]),
+            cells={(row, col): tuple(values) for row, col, *values in data["cells"]},
+            refused=tuple((k, v) for k, v in data["refused"]),
+            taken_at=datetime.datetime.fromisoformat(data["taken_at"]) if data["taken_at"] else None,
+        )
+
+
 @dataclass(frozen=True)
 class RatePage:
     """One page of fairness analytics: a measure by a characteristic (rows) and by unit or
     requirement (columns). `headcount` counts the people the measure is about (its
     denominators) and `rates` the measure; both are protected together, so neither can give
-    away a value the other hides. Column keys are unit codes or requirement ids (as text)."""
+    away a value the other hides. Column keys are unit codes or requirement ids (as text).
+
+    `perturbed`: every count was perturbed (cell-key method) before protection; `refused`
+    lists columns left out because their people differ from another offered population by
+    fewer than the threshold; `taken_at` is when the counts were taken (a weekly release)."""
 
     characteristic: str
     measure: str
@@ -165,6 +270,10 @@ class RatePage:
     headcount: ProtectedTable
     rates: ProtectedTable
     threshold: int
+    grouping: str = "fine"
+    perturbed: bool = False
+    refused: tuple[tuple[str, str], ...] = ()
+    taken_at: datetime.datetime | None = None
 
     @property
     def tables(self) -> tuple[ProtectedTable, ProtectedTable]:
@@ -175,6 +284,12 @@ class RatePage:
 
     def column_label(self, key: str) -> str:
         return dict(self.columns)[key]
+
+    @property
+    def hidden_share(self) -> float:
+        """The share of the rate table's cells (not totals) that are hidden."""
+        cells = [c for row in self.rates.cells for c in row]
+        return sum(c.suppressed for c in cells) / len(cells) if cells else 0.0
 
 
 def status_predicates(*, today) -> tuple[Q, Q]:
@@ -244,14 +359,16 @@ def _person_flags(*, measure: str, breakdown: str, today, prefix_length: int) ->
     return grouped, every
 
 
-def fairness_counts(
+def fairness_cells(
     *, characteristic: str, measure: str, breakdown: str, today=None, unit_depth: int = 2
-) -> dict[tuple[str, str], tuple[int, int]]:
-    """`{(stored value, column): (people, people counted in the numerator)}`: one query.
+) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    """`{(stored value, column): (people, people counted in the numerator, sum of the people's
+    record keys, sum of the record keys of those counted)}`: one query.
 
     The per-person rows are grouped again, joined to the equality records, in the database;
     the stored value is '' for no record or a blank one (mapped to "Not recorded" by the
-    caller). Columns are unit path prefixes or requirement ids.
+    caller). Columns are unit path prefixes or requirement ids. The record keys are computed
+    in the database too (`perturbation.RecordKeyHash.sql`).
     """
     _validate(characteristic)
     inner, every = _person_flags(
@@ -266,14 +383,194 @@ def fairness_counts(
     person_column = connection.ops.quote_name(record.get_field("person").column)
     numerator = "i.k = i.d" if every else "i.k > 0"
     value = f"COALESCE(e.{column}, '')"
+    key = record_key_hash().sql("i.pid")
     outer = (
-        f"SELECT {value}, i.col, COUNT(*), SUM(CASE WHEN {numerator} THEN 1 ELSE 0 END) "
+        f"SELECT {value}, i.col, COUNT(*), SUM(CASE WHEN {numerator} THEN 1 ELSE 0 END), "
+        f"SUM({key}), SUM(CASE WHEN {numerator} THEN {key} ELSE 0 END) "
         f"FROM ({sql}) i LEFT JOIN {connection.ops.quote_name(record.db_table)} e ON e.{person_column} = i.pid "
         f"WHERE i.d > 0 GROUP BY {value}, i.col"
     )
     with connection.cursor() as cursor:
         cursor.execute(outer, params)
-        return {(row[0], str(row[1])): (int(row[2]), int(row[3] or 0)) for row in cursor.fetchall()}
+        return {
+            (row[0], str(row[1])): (int(row[2]), int(row[3] or 0), int(row[4] or 0), int(row[5] or 0))
+            for row in cursor.fetchall()
+        }
+
+
+def fairness_counts(
+    *, characteristic: str, measure: str, breakdown: str, today=None, unit_depth: int = 2
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """`{(stored value, column): (people, people counted in the numerator)}`: one query (the
+    exact counts of `fairness_cells`, never published as they are)."""
+    cells = fairness_cells(
+        characteristic=characteristic, measure=measure, breakdown=breakdown, today=today, unit_depth=unit_depth
+    )
+    return {cell: (n, k) for cell, (n, k, _, _) in cells.items()}
+
+
+def _populations_sql(*, measure: str, breakdown: str, today, prefix_length: int) -> tuple[str, list]:
+    """The people in each column's population (`pid`, `col`), as SQL: those with something in the
+    measure's denominator."""
+    inner, _ = _person_flags(measure=measure, breakdown=breakdown, today=today, prefix_length=prefix_length)
+    sql, params = inner.query.sql_with_params()
+    return f"SELECT i.pid, i.col FROM ({sql}) i WHERE i.d > 0", list(params)
+
+
+def requirement_refusals(
+    *, measure: str, sizes: dict[str, int], threshold: int, today=None, unit_depth: int = 2
+) -> dict[str, str]:
+    """Requirements (ids as text, with the number of people in their population for this
+    measure) whose population differs from another population the tables offer by at least one
+    and fewer than `threshold` people: everyone counted (the unit tables' total), a top-level
+    unit, or an earlier requirement. Their columns are refused: two such populations side by
+    side would give the few people between them away, noise or not. Returns {id: reason}.
+
+    Sizes rule most pairs out (two populations whose sizes differ by `threshold` or more differ
+    by at least that many people); the rest are checked exactly: three queries in all."""
+    today = today or timezone.localdate()
+    prefix_length = OrgUnit.steplen * unit_depth
+    t = threshold
+    unit_sql, unit_params = _populations_sql(
+        measure=measure, breakdown="unit", today=today, prefix_length=prefix_length
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT u.col, COUNT(*) FROM ({unit_sql}) u GROUP BY u.col", unit_params)
+        unit_sizes = {str(col): int(n) for col, n in cursor.fetchall()}
+    everyone = sum(unit_sizes.values())
+    order = sorted(sizes, key=int)
+    refused: dict[str, str] = {}
+    for req in order:
+        # Everyone counted in the unit tables includes every requirement's people.
+        if 0 < everyone - sizes[req] < t:
+            refused[req] = f"its people differ from everyone counted by fewer than {t}"
+    unit_pairs = [
+        (req, col) for req in order if req not in refused for col in unit_sizes if abs(sizes[req] - unit_sizes[col]) < t
+    ]
+    req_sql, req_params = _populations_sql(
+        measure=measure, breakdown="requirement", today=today, prefix_length=prefix_length
+    )
+    # Always the same two queries (empty when nothing is a candidate), so that the page's number
+    # of queries does not depend on the data.
+    reqs = sorted({r for r, _ in unit_pairs}, key=int)
+    where = f"r.col IN ({', '.join(['%s'] * len(reqs))})" if reqs else "1 = 0"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.col, u.col, COUNT(*) FROM ({req_sql}) r JOIN ({unit_sql}) u ON u.pid = r.pid "
+            f"WHERE {where} GROUP BY r.col, u.col",
+            [*req_params, *unit_params, *map(int, reqs)],
+        )
+        shared = {(str(r), str(u)): int(n) for r, u, n in cursor.fetchall()}
+    for req, col in unit_pairs:
+        difference = sizes[req] + unit_sizes[col] - 2 * shared.get((req, col), 0)
+        if req not in refused and 0 < difference < t:
+            refused[req] = f"its people differ from a unit's by fewer than {t}"
+    pairs = [
+        (a, b)
+        for i, a in enumerate(order)
+        for b in order[i + 1 :]
+        if a not in refused and b not in refused and abs(sizes[a] - sizes[b]) < t
+    ]
+    reqs = sorted({r for pair in pairs for r in pair}, key=int)
+    marks = ", ".join(["%s"] * len(reqs))
+    where = f"a.col IN ({marks}) AND b.col IN ({marks}) AND a.col < b.col" if reqs else "1 = 0"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.col, b.col, COUNT(*) FROM ({req_sql}) a JOIN ({req_sql}) b ON b.pid = a.pid "
+            f"WHERE {where} GROUP BY a.col, b.col",
+            [*req_params, *req_params, *map(int, reqs), *map(int, reqs)],
+        )
+        shared = {(str(a), str(b)): int(n) for a, b, n in cursor.fetchall()}
+    for a, b in pairs:
+        if a in refused or b in refused:
+            continue
+        difference = sizes[a] + sizes[b] - 2 * shared.get((a, b), 0)
+        if 0 < difference < t:
+            refused[b] = f"its people differ from another training's by fewer than {t}"
+    return refused
+
+
+def fairness_inputs(
+    *, characteristic: str, measure: str, breakdown: str, threshold: int | None = None, today=None, unit_depth: int = 2
+) -> PageInputs:
+    """Count a page in the database: two queries (and, by requirement, up to three more for the
+    differencing check). Nothing here is fit to show: `protect_inputs` makes the page."""
+    if threshold is None:
+        threshold = lms_setting("FAIRNESS_THRESHOLD")
+    if measure not in MEASURES:
+        raise ValueError(f"Unknown measure {measure!r}: expected one of {', '.join(MEASURES)}.")
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"Unknown breakdown {breakdown!r}: expected one of {', '.join(BREAKDOWNS)}.")
+    choices = _validate(characteristic)
+    today = today or timezone.localdate()
+    raw = fairness_cells(
+        characteristic=characteristic, measure=measure, breakdown=breakdown, today=today, unit_depth=unit_depth
+    )
+    refused: tuple[tuple[str, str], ...] = ()
+    if breakdown == "unit":
+        units = OrgUnit.objects.filter(path__in={col for _, col in raw}).order_by("path")
+        found = list(units.values_list("path", "code", "name"))
+        keys = {path: code for path, code, _ in found}
+        columns = tuple((code, name) for _, code, name in found)
+    else:
+        found = Requirement.objects.filter(pk__in={int(col) for _, col in raw}).order_by("name", "pk")
+        columns = tuple((str(pk), name) for pk, name in found.values_list("pk", "name"))
+        keys = {key: key for key, _ in columns}
+        sizes: dict[str, int] = {}
+        for (_, col), (n, *_) in raw.items():
+            sizes[col] = sizes.get(col, 0) + n
+        reasons = requirement_refusals(
+            measure=measure, sizes=sizes, threshold=threshold, today=today, unit_depth=unit_depth
+        )
+        refused = tuple((label, reasons[key]) for key, label in columns if key in reasons)
+        columns = tuple((key, label) for key, label in columns if key not in reasons)
+        keys = {key: key for key, _ in columns}
+    known = {value for value, _ in choices.choices}
+    cells: dict[tuple[str, str], tuple[int, int, int, int]] = {}
+    for (value, col), values in raw.items():
+        if col not in keys:
+            continue
+        cell = (value if value in known else NOT_RECORDED[0], keys[col])
+        old = cells.get(cell, (0, 0, 0, 0))
+        cells[cell] = tuple(a + b for a, b in zip(old, values, strict=True))
+    return PageInputs(
+        characteristic=characteristic,
+        measure=measure,
+        breakdown=breakdown,
+        columns=columns,
+        cells=cells,
+        refused=refused,
+        taken_at=timezone.now(),
+    )
+
+
+def protect_inputs(*, inputs: PageInputs, grouping: str = "fine", threshold: int | None = None) -> RatePage:
+    """The protected page from its counts: grouped (fine or broader), perturbed, suppressed."""
+    if threshold is None:
+        threshold = lms_setting("FAIRNESS_THRESHOLD")
+    categories_for(inputs.characteristic, grouping)  # validates
+    counts: dict[tuple[str, str], int] = {}
+    numerators: dict[tuple[str, str], int] = {}
+    keys: dict[tuple[str, str], tuple[int, int]] = {}
+    for (category, col), (n, k, key_n, key_k) in inputs.cells.items():
+        # The key of a union of people is the sum of their keys: grouping keeps the method.
+        cell = (group_of(inputs.characteristic, grouping, category), col)
+        counts[cell] = counts.get(cell, 0) + n
+        numerators[cell] = numerators.get(cell, 0) + k
+        old = keys.get(cell, (0, 0))
+        keys[cell] = (old[0] + key_n, old[1] + key_k)
+    page = rate_page_from_counts(
+        characteristic=inputs.characteristic,
+        measure=inputs.measure,
+        breakdown=inputs.breakdown,
+        columns=inputs.columns,
+        counts=counts,
+        numerators=numerators,
+        keys=keys,
+        threshold=threshold,
+        grouping=grouping,
+    )
+    return replace(page, refused=inputs.refused, taken_at=inputs.taken_at)
 
 
 def fairness_page(
@@ -281,12 +578,13 @@ def fairness_page(
     characteristic: str,
     measure: str,
     breakdown: str,
+    grouping: str = "fine",
     threshold: int | None = None,
     today=None,
     unit_depth: int = 2,
 ) -> RatePage:
-    """A measure by `characteristic` and by top-level unit or by requirement, protected. Two
-    queries whatever the size of the force.
+    """A measure by `characteristic` and by top-level unit or by requirement, counted now and
+    protected (the pages show a weekly release of it: `services.fairness_release_page`).
 
     Definitions (withdrawn assignments never count; only current cycles; active people):
 
@@ -306,37 +604,16 @@ def fairness_page(
     """
     if threshold is None:
         threshold = lms_setting("FAIRNESS_THRESHOLD")
-    if measure not in MEASURES:
-        raise ValueError(f"Unknown measure {measure!r}: expected one of {', '.join(MEASURES)}.")
-    choices = _validate(characteristic)
-    raw = fairness_counts(
-        characteristic=characteristic, measure=measure, breakdown=breakdown, today=today, unit_depth=unit_depth
-    )
-    if breakdown == "unit":
-        units = OrgUnit.objects.filter(path__in={col for _, col in raw}).order_by("path")
-        found = list(units.values_list("path", "code", "name"))
-        keys = {path: code for path, code, _ in found}
-        columns = tuple((code, name) for _, code, name in found)
-    else:
-        found = Requirement.objects.filter(pk__in={int(col) for _, col in raw}).order_by("name", "pk")
-        columns = tuple((str(pk), name) for pk, name in found.values_list("pk", "name"))
-        keys = {key: key for key, _ in columns}
-    known = {value for value, _ in choices.choices}
-    counts: dict[tuple[str, str], int] = {}
-    numerators: dict[tuple[str, str], int] = {}
-    for (value, col), (n, k) in raw.items():
-        cell = (value if value in known else NOT_RECORDED[0], keys[col])
-        counts[cell] = counts.get(cell, 0) + n
-        numerators[cell] = numerators.get(cell, 0) + k
-    return rate_page_from_counts(
+    categories_for(characteristic, grouping)
+    inputs = fairness_inputs(
         characteristic=characteristic,
         measure=measure,
         breakdown=breakdown,
-        columns=columns,
-        counts=counts,
-        numerators=numerators,
         threshold=threshold,
+        today=today,
+        unit_depth=unit_depth,
     )
+    return protect_inputs(inputs=inputs, grouping=grouping, threshold=threshold)
 
 
 def rate_page_from_counts(
@@ -347,20 +624,35 @@ def rate_page_from_counts(
     columns: Sequence[tuple[str, str]],
     counts: dict[tuple[str, str], int],
     numerators: dict[tuple[str, str], int],
+    keys: dict[tuple[str, str], tuple[int, int]] | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    grouping: str = "fine",
 ) -> RatePage:
     """Protect a page from its counts: `{(category, column): people}` and how many of them count
-    for the numerator. Pure (no queries), so the protection can be tested on any workforce."""
-    choices = _validate(characteristic)
+    for the numerator. Pure (no queries), so the protection can be tested on any workforce.
+
+    `keys`: the sums of the record keys of each cell's people and of those counted for the
+    numerator. With them every cell is perturbed (`perturbation`) before anything else, and
+    the totals are the sums of the perturbed cells (so every table adds up); the primary and
+    secondary suppression then work on the perturbed values. Without them (tests of the
+    suppression alone) nothing is perturbed."""
+    categories = categories_for(characteristic, grouping)
     if measure not in MEASURES or breakdown not in BREAKDOWNS:
         raise ValueError(f"Unknown measure or breakdown: {measure!r}, {breakdown!r}.")
-    categories = (*((value, str(label)) for value, label in choices.choices), NOT_RECORDED)
     columns = tuple(columns)
+    if keys is not None:
+        perturbed_counts, perturbed_numerators = {}, {}
+        for cell, n in counts.items():
+            key_n, key_k = keys.get(cell, (0, 0))
+            perturbed_counts[cell], perturbed_numerators[cell] = perturb_rate_cell(
+                count=n, numerator=numerators.get(cell, 0), count_key=key_n, numerator_key=key_k
+            )
+        counts, numerators = perturbed_counts, perturbed_numerators
     shape = {
         "rows": [key for key, _ in categories],
         "columns": [key for key, _ in columns],
         # Keys of this population only: another measure counts other people.
-        "row_margin": f"{measure}/{characteristic}",
+        "row_margin": f"{measure}/{characteristic}/{grouping}",
         "column_margin": f"{measure}/{breakdown}",
     }
     numerator_term, denominator_term = MEASURE_TERMS[measure]
@@ -388,4 +680,6 @@ def rate_page_from_counts(
         headcount=protected_headcount,
         rates=protected_rates,
         threshold=threshold,
+        grouping=grouping,
+        perturbed=keys is not None,
     )

@@ -46,7 +46,8 @@ def test_the_analyst_sees_the_table_with_overall_rate_and_gap(analyst_client, sm
     assert "Completion rate by sex and unit" in body
     assert "Prefer not to say" in body and "Not recorded" in body
     assert "[hidden]" in body  # zeros are hidden even at threshold 1
-    assert "Everyone" in body and "Gap (points)" in body
+    assert "Everyone" in body and "Gap in points (95% interval)" in body
+    assert "Perturbed figures" in body and "cell-key method" in body
     assert 'role="img"' in body and "the numbers" in body  # a chart, and its numbers in a table
     assert response["Cache-Control"] == "private, no-store"
 
@@ -71,13 +72,21 @@ def test_every_view_and_export_is_audited(analyst_client, small):
         ("fairness_export", "site", small.analyst.user.pk),
     ]
     assert events[0].changes == {
-        "parameters": {"characteristic": "religion", "measure": "lateness", "breakdown": "requirement"}
+        "parameters": {
+            "characteristic": "religion",
+            "measure": "lateness",
+            "breakdown": "requirement",
+            "grouping": "fine",
+            "level": "95",
+        }
     }
     assert events[1].changes["parameters"]["format"] == "csv"
     assert events[2].changes["parameters"] == {
         "characteristic": "age_band",
         "measure": "completion",
         "breakdown": "unit",
+        "grouping": "fine",
+        "level": "95",
         "format": "xlsx",
     }
     assert all(e.at is not None for e in events)
