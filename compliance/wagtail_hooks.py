@@ -1,6 +1,6 @@
 """Registers the compliance screens in the Wagtail admin: requirements (with a rule preview),
 people, units, assignments with exemptions and extensions, ranks and grades, functions,
-manual completions, the audit trail and observation rates. The screens themselves are in
+manual completions, the audit trail, the daily jobs' runs and observation rates. The screens themselves are in
 `admin_views.py`; who may open each is the access policy's right named here. People, units,
 assignments and the audit trail are read-only listings, changed only through the services.
 """
@@ -35,6 +35,7 @@ from compliance.admin_views import (
 from compliance.models import (
     Assignment,
     AuditEvent,
+    DayRun,
     Function,
     OrgUnit,
     Person,
@@ -51,6 +52,7 @@ register_permission_policy(OrgUnit, RightPolicy(OrgUnit, right=Right.ADMINISTER_
 # L&D receive the escalations of long-overdue training, which link to the assignment.
 register_permission_policy(Assignment, RightPolicy(Assignment, right=Right.VIEW_ASSIGNMENTS), exact_class=True)
 register_permission_policy(AuditEvent, RightPolicy(AuditEvent, right=Right.READ_AUDIT_TRAIL), exact_class=True)
+register_permission_policy(DayRun, RightPolicy(DayRun, right=Right.ADMINISTER_COMPLIANCE), exact_class=True)
 for _vocabulary in (RankOrGrade, Function):
     register_permission_policy(
         _vocabulary,
@@ -179,6 +181,23 @@ class AuditEventViewSet(ModelViewSet):
     inspect_view_fields = ["at", "actor", "source", "action", "object_type", "object_id", "summary", "changes"]
 
 
+class DayRunViewSet(ModelViewSet):
+    """Each daily job's run, day by day: whether it finished, and the error if it did not (the
+    recovery sweep redoes a lost or failed run the same day)."""
+
+    model = DayRun
+    name = "compliance_day_runs"
+    icon = "time"
+    menu_label = "Daily runs"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_class = TidyInspectView
+    list_display = ["day", "job", "started_at", "finished_at", "attempts", "last_error"]
+    list_filter = ["day", "job"]
+    form_fields = ["job"]
+    inspect_view_fields = ["job", "day", "started_at", "finished_at", "queued_at", "attempts", "last_error", "result"]
+
+
 class RankOrGradeViewSet(ModelViewSet):
     """The force's ranks and grades, each with the aliases its HR files use (the import
     matches a name or alias ignoring letter case, spaces, hyphens and underscores)."""
@@ -219,6 +238,7 @@ class ComplianceGroup(ModelViewSetGroup):
         RankOrGradeViewSet,
         FunctionViewSet,
         AuditEventViewSet,
+        DayRunViewSet,
     )
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from compliance.models import Assignment, AssignmentState, ManagerObservation, ObservedChange, Person, Requirement
 from compliance.services.assignments import exemption_grant, extension_grant, extension_request_create
 from compliance.services.audit import audit_event_record
-from compliance.services.observations import observation_prompts_plan, observation_record
+from compliance.services.observations import observation_prompts_create_due, observation_record
 from compliance.services.sync import sync_all
 from courses.models import CompletionSource, CoursePage
 from courses.services.completions import CompletionInput, completions_record_many
@@ -311,7 +311,7 @@ def _observations(seed: int, today: datetime.date, stdout) -> None:
     answer some of those addressed to managers other than the persona logins, so L&D's
     report has numbers. The inspector persona's are left for the demo to answer."""
     rng = random.Random(seed + 5)
-    result = observation_prompts_plan(today=today, enqueue=False)
+    created = observation_prompts_create_due(today=today)
     answers = [
         (ObservedChange.CLEARLY_IMPROVED, "Challenged a disrespectful comment in the briefing and followed it up."),
         (ObservedChange.SOME_CHANGE, "More deliberate about hearing quieter members of the team."),
@@ -335,4 +335,4 @@ def _observations(seed: int, today: datetime.date, stdout) -> None:
             user=observation.manager.user, observation_id=observation.pk, observed_change=change, notes=notes
         )
         answered += 1
-    stdout.write(f"Made {result.created} manager-observation prompts; {answered} already answered.")
+    stdout.write(f"Made {created} manager-observation prompts; {answered} already answered.")

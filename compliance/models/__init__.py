@@ -13,6 +13,7 @@ from .imports import ImportJob
 from .observations import ManagerObservation, ObservedChange
 from .organisation import Function, LeadershipLevel, OrgUnit, Person, PersonFunction, RankOrGrade, WorkerType
 from .requirements import RecurrenceKind, Requirement, TriggerKind
+from .runs import DayRun
 
 __all__ = [
     "Assignment",
@@ -26,6 +27,7 @@ __all__ = [
     "Requirement",
     "TriggerKind",
     "AuditEvent",
+    "DayRun",
     "EqualityRecord",
     "ImportJob",
     "Function",

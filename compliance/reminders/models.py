@@ -1,10 +1,13 @@
-"""Reminder policy, the reminders themselves, and managers' digest preferences.
+"""Reminder policy, the messages themselves, and managers' digest preferences.
 
-Every message is a `Reminder` row before it is sent. A unique constraint on what the row is
-about (the assignment and its due date, the kind, the offset and the recipient; or, for a
-digest, the manager and the period) is what makes planning idempotent: running a day again,
-or two planners at once, inserts nothing new. Sending changes a row from planned to sent in
-the same transaction that sends the email, so a row is sent once.
+Every message the product sends is a `Reminder` row before it is sent, whatever its kind:
+learner reminders, escalations, digests, decisions on requests for more time, observation
+prompts to managers, guided-reflection prompts and places freed on a session. A unique
+constraint on what the row is about (the assignment and its due date, the kind, the offset and
+the recipient; a digest's or observation prompt's manager and period; the decided request; the
+reflection prompt; the booking) is what makes planning idempotent: running a day again, or two
+planners at once, inserts nothing new. Every row is sent through one claim protocol
+(services.reminders_send), so a row is sent once.
 
 The in-app notification list is the same rows seen by their recipient (`Notification`).
 """
@@ -122,6 +125,24 @@ class ReminderKind(models.TextChoices):
     ESCALATION_LD = "escalation_ld", "Escalation to L&D"
     MANAGER_DIGEST = "manager_digest", "Line manager digest"
     EXTENSION_DECISION = "extension_decision", "Request for more time decided"
+    OBSERVATION_PROMPT = "observation_prompt", "Observation prompt to a line manager"
+    REFLECTION_PROMPT = "reflection_prompt", "Guided-reflection prompt"
+    BOOKING_PLACE = "booking_place", "Place on a session freed"
+
+
+# Kinds about one assignment's obligation, re-checked against the learner's record at send time.
+OBLIGATION_KINDS = frozenset(
+    {
+        ReminderKind.ASSIGNED,
+        ReminderKind.BEFORE_DUE,
+        ReminderKind.DUE_TODAY,
+        ReminderKind.OVERDUE,
+        ReminderKind.ESCALATION_SECOND_LINE,
+        ReminderKind.ESCALATION_LD,
+    }
+)
+# Kinds that gather a manager's items for a period (one row per manager and period).
+PERIODIC_KINDS = frozenset({ReminderKind.MANAGER_DIGEST, ReminderKind.OBSERVATION_PROMPT})
 
 
 class ReminderStatus(models.TextChoices):
@@ -141,7 +162,16 @@ class Reminder(models.Model):
     offset_days = models.SmallIntegerField(
         default=0, help_text="Days after the due date (negative: before) that the policy asked for."
     )
-    period = models.DateField(null=True, blank=True, help_text="For a digest: the day or week it covers.")
+    period = models.DateField(
+        null=True, blank=True, help_text="For a digest or observation prompt: the day or week it covers."
+    )
+    extension_request = models.ForeignKey(
+        "compliance.ExtensionRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    reflection_prompt = models.ForeignKey(
+        "courses.ReflectionPromptDelivery", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    booking = models.ForeignKey("courses.Booking", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
 
     recipient_person = models.ForeignKey(
         "compliance.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -165,6 +195,7 @@ class Reminder(models.Model):
     # a lease, in a committed transaction before the message leaves, and marks it sent after.
     claimed_by = models.CharField(max_length=100, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When sending was last enqueued.")
     read_at = models.DateTimeField(null=True, blank=True, help_text="When the recipient read it in the site.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -173,21 +204,46 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "kind", "due_on", "offset_days", "recipient_email"],
-                condition=models.Q(assignment__isnull=False),
+                condition=models.Q(assignment__isnull=False) & ~models.Q(kind="extension_decision"),
                 name="reminder_once_per_assignment",
             ),
             models.UniqueConstraint(
                 fields=["recipient_person", "kind", "period"],
-                condition=models.Q(assignment__isnull=True),
-                name="reminder_digest_once_per_period",
+                condition=models.Q(period__isnull=False),
+                name="reminder_once_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["extension_request"],
+                condition=models.Q(extension_request__isnull=False),
+                name="reminder_once_per_decision",
+            ),
+            models.UniqueConstraint(
+                fields=["reflection_prompt"],
+                condition=models.Q(reflection_prompt__isnull=False),
+                name="reminder_once_per_reflection_prompt",
+            ),
+            models.UniqueConstraint(
+                fields=["booking"], condition=models.Q(booking__isnull=False), name="reminder_once_per_booking_place"
             ),
             models.CheckConstraint(
-                condition=(models.Q(assignment__isnull=False) & models.Q(due_on__isnull=False))
+                condition=(
+                    models.Q(kind__in=sorted(OBLIGATION_KINDS))
+                    & models.Q(assignment__isnull=False)
+                    & models.Q(due_on__isnull=False)
+                )
                 | (
-                    models.Q(kind="manager_digest")
+                    models.Q(kind__in=sorted(PERIODIC_KINDS))
                     & models.Q(recipient_person__isnull=False)
                     & models.Q(period__isnull=False)
-                ),
+                )
+                | (
+                    models.Q(kind="extension_decision")
+                    & models.Q(extension_request__isnull=False)
+                    & models.Q(assignment__isnull=False)
+                    & models.Q(due_on__isnull=False)
+                )
+                | (models.Q(kind="reflection_prompt") & models.Q(reflection_prompt__isnull=False))
+                | (models.Q(kind="booking_place") & models.Q(booking__isnull=False)),
                 name="reminder_is_about_something",
             ),
             models.CheckConstraint(
@@ -196,6 +252,7 @@ class Reminder(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="reminder_status_created"),
+            models.Index(fields=["status", "queued_at"], name="reminder_status_queued"),
             models.Index(fields=["recipient_user", "status", "sent_at"], name="reminder_recipient_sent"),
         ]
 
@@ -220,11 +277,17 @@ class Reminder(models.Model):
 
     @property
     def item(self) -> str:
-        """What it was about: the training's name, or which digest."""
+        """What it was about: the training's name, the course, or which digest."""
         if self.assignment_id:
             return self.assignment.requirement.name
         if self.kind == ReminderKind.MANAGER_DIGEST:
-            return f"Team digest ({self.period:%-d %B %Y})" if self.period else "Team digest"
+            return f"Team digest ({self.period:%-d %B %Y})"
+        if self.kind == ReminderKind.OBSERVATION_PROMPT:
+            return f"Observation prompts ({self.period:%-d %B %Y})"
+        if self.reflection_prompt_id:
+            return self.reflection_prompt.completion.course.title
+        if self.booking_id:
+            return self.booking.session.course.title
         return ""
 
 

@@ -1,18 +1,18 @@
-"""Planning and sending reminders.
+"""Planning and sending every message: reminders, escalations, digests, decisions on requests
+for more time, observation and reflection prompts, freed places.
 
-Planning (`reminders_plan`) is set-based: one query for the assignments that might be owed
-something today, one for the managers owed a digest, rules applied in memory, rows inserted
-with `bulk_create(ignore_conflicts=True)`. The unique constraints on `Reminder` make a
-second run, or two at once, insert nothing. Sending is enqueued in batches once the rows
-have committed.
+Planning (`reminders_plan`, `observation_prompts_plan`, `reflection_prompts_plan`, and the
+decision and booking events) is set-based: rows inserted with
+`bulk_create(ignore_conflicts=True)`, in the transaction that made them due. The unique
+constraints on `Reminder` make a second run, or two at once, insert nothing. Sending is
+enqueued in batches once the rows have committed, so a rolled-back plan sends nothing.
 
-Sending (`reminders_send`) loads a batch in a few queries, then for each row, in its own
-transaction, flips it from planned to sent with a conditional UPDATE that also re-checks the
-assignment's status, and sends the email before committing. If the mail server fails the
-transaction rolls back (the row stays planned, the task retries); if the worker dies the
-database rolls back the same way and the redelivered task, or the recovery sweep, sends it.
-Two workers given the same row: the second UPDATE waits for the first to commit, then
-matches nothing. The cost is one query per email plus a few per batch.
+Sending (`reminders_send`) loads a batch in a few queries, then for each row claims it in a
+committed transaction (status "sending", the sender's identity, a lease; for an obligation the
+claim re-checks the learner's completions), sends the email with a stable Message-ID, and
+marks it sent. A failure before the message left puts the row back for a retry; a sender that
+died after claiming leaves a lease that the recovery sweep takes back. The cost is a few
+queries per email plus a few per batch.
 """
 
 import datetime
@@ -26,22 +26,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import InterfaceError, OperationalError, transaction
 from django.db import connection as db_connection
-from django.db.models import Case, Count, Exists, F, OuterRef, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from compliance.models import ExtensionRequest, Person
+from compliance.models import ExtensionRequest, ManagerObservation, Person
 from compliance.selectors.assignments import LEARNER, MANAGER, Status, assignment_reason, assignment_status
+from compliance.selectors.observations import observation_prompts_to_email
+from compliance.services.observations import observation_prompts_create_due
 from courses.conf import lms_setting, site_url
 from courses.mail import subject_line
-from courses.models import Completion
+from courses.models import BookingStatus, Completion, ReflectionPromptDelivery
 
-from .models import DigestFrequency, DigestPreference, Reminder, ReminderKind, ReminderStatus
+from .models import OBLIGATION_KINDS, DigestFrequency, DigestPreference, Reminder, ReminderKind, ReminderStatus
 from .selectors import (
     REMINDABLE,
     digest_frequency,
@@ -60,6 +63,9 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
 INSERT_BATCH_SIZE = 2000
 MAX_ATTEMPTS = 8
+# The recovery sweep runs every minute and enqueues again what has waited this long since it
+# was last enqueued.
+SWEEP_AFTER = datetime.timedelta(minutes=2)
 
 
 @dataclass
@@ -247,25 +253,115 @@ def reminders_enqueue(*, reminder_ids: list[int], as_of: datetime.date | None = 
     from .tasks import send_reminders
 
     day = as_of.isoformat() if as_of else None
+    now = timezone.now()
     for start in range(0, len(reminder_ids), BATCH_SIZE):
         chunk = reminder_ids[start : start + BATCH_SIZE]
+        Reminder.objects.filter(pk__in=chunk).update(queued_at=now)
         transaction.on_commit(lambda chunk=chunk: send_reminders.delay(chunk, day), robust=True)
     return len(reminder_ids)
 
 
-def reminders_sweep(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
-    """Recovery: re-enqueue reminders still planned some minutes after they were created (their
-    task was lost: a broker restarted without persistence, a worker killed), and take back rows
-    whose sender's lease ran out (it died while sending: sent again with the same Message-ID,
-    and the row says so). Claims make this safe while workers are live: a row still queued
-    elsewhere is sent by whichever sender claims it first, once."""
+@dataclass
+class ObservationPlanResult:
+    created: int = 0
+    managers: int = 0
+    enqueued: int = 0
+
+
+def _enqueue_planned(queryset, as_of: datetime.date | None = None) -> int:
+    ids = list(queryset.filter(status=ReminderStatus.PLANNED).order_by("pk").values_list("pk", flat=True))
+    return reminders_enqueue(reminder_ids=ids, as_of=as_of)
+
+
+def observation_prompts_plan(*, today: datetime.date | None = None, enqueue: bool = True) -> ObservationPlanResult:
+    """Daily: make the observation prompts that have fallen due, then plan one message to each
+    manager with prompts not yet emailed (unless one is already on its way), all of theirs in
+    it. Set-based, and a second run, or two at once, plans nothing new."""
+    today = today or timezone.localdate()
+    result = ObservationPlanResult()
+    with transaction.atomic():
+        result.created = observation_prompts_create_due(today=today)
+        on_its_way = Reminder.objects.filter(
+            kind=ReminderKind.OBSERVATION_PROMPT,
+            recipient_person=OuterRef("manager_id"),
+            status__in=[ReminderStatus.PLANNED, ReminderStatus.SENDING],
+        )
+        managers = (
+            observation_prompts_to_email(today=today)
+            .exclude(Exists(on_its_way))
+            .values_list("manager_id", "manager__user_id", "manager__email", "manager__user__email")
+            .distinct()
+            .order_by()
+        )
+        rows = [
+            Reminder(
+                kind=ReminderKind.OBSERVATION_PROMPT,
+                period=today,
+                recipient_person_id=manager_id,
+                recipient_user_id=user_id,
+                recipient_email=email or user_email,
+                planned_on=today,
+                reason="Observation prompts about their team that have fallen due.",
+            )
+            for manager_id, user_id, email, user_email in managers
+            if email or user_email
+        ]
+        Reminder.objects.bulk_create(rows, batch_size=INSERT_BATCH_SIZE, ignore_conflicts=True)
+        planned = Reminder.objects.filter(kind=ReminderKind.OBSERVATION_PROMPT, period=today)
+        result.managers = planned.filter(status=ReminderStatus.PLANNED).count()
+        if enqueue:
+            as_of = today if today != timezone.localdate() else None
+            result.enqueued = _enqueue_planned(planned, as_of=as_of)
+    return result
+
+
+def reflection_prompts_plan(*, now: datetime.datetime | None = None) -> int:
+    """Daily: plan a message for every guided-reflection prompt that has fallen due and has not
+    been sent (one per prompt, however often this runs). Returns how many were enqueued."""
+    now = now or timezone.now()
+    due = (
+        ReflectionPromptDelivery.objects.filter(
+            sent_at__isnull=True, due_at__lte=now, completion__voided_at__isnull=True
+        )
+        .exclude(completion__user__email="")
+        .values_list("pk", "weeks", "completion__user_id", "completion__user__email", "completion__user__person__id")
+        .order_by("due_at", "pk")
+    )
+    with transaction.atomic():
+        rows = [
+            Reminder(
+                kind=ReminderKind.REFLECTION_PROMPT,
+                reflection_prompt_id=pk,
+                recipient_person_id=person_id,
+                recipient_user_id=user_id,
+                recipient_email=email,
+                planned_on=timezone.localdate(now),
+                reason=f"Guided reflection, {weeks} weeks after completing the course.",
+            )
+            for pk, weeks, user_id, email, person_id in due.iterator(chunk_size=5000)
+        ]
+        Reminder.objects.bulk_create(rows, batch_size=INSERT_BATCH_SIZE, ignore_conflicts=True)
+        return _enqueue_planned(
+            Reminder.objects.filter(
+                kind=ReminderKind.REFLECTION_PROMPT, reflection_prompt_id__in=[r.reflection_prompt_id for r in rows]
+            )
+        )
+
+
+def reminders_sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> int:
+    """Recovery: take back rows whose sender's lease ran out (it died while sending: sent again
+    with the same Message-ID, and the row says so), and enqueue again rows still planned some
+    minutes after they were last enqueued (their task was lost: a broker restarted without
+    persistence, a worker killed). Claims make this safe while workers are live: a row still
+    queued elsewhere is sent by whichever sender claims it first, once."""
     now = timezone.now()
     with transaction.atomic():
         Reminder.objects.filter(status=ReminderStatus.SENDING, lease_until__lt=now).update(
             status=ReminderStatus.PLANNED, claimed_by="", lease_until=None, last_error=UNKNOWN_OUTCOME
         )
         ids = list(
-            Reminder.objects.filter(status=ReminderStatus.PLANNED, created_at__lte=now - older_than)
+            Reminder.objects.filter(status=ReminderStatus.PLANNED)
+            .filter(Q(queued_at__lte=now - older_than) | Q(queued_at__isnull=True, created_at__lte=now - older_than))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -325,7 +421,40 @@ def _subject_text(reminder: Reminder, today: datetime.date, lines=None) -> str:
     return f"{person} is {days} days overdue with {name}"
 
 
-def _message(reminder: Reminder, today: datetime.date, connection, lines=None) -> EmailMultiAlternatives:
+def _decision_message(request: ExtensionRequest) -> tuple[str, str]:
+    """The subject and body of the email telling a learner their request was decided."""
+    decider_user = request.decided_by
+    decider_person = Person.objects.filter(user=decider_user).first() if decider_user else None
+    if decider_person:  # a manager's HR name; an administrator may have none
+        decider = decider_person.full_name
+    elif decider_user:
+        decider = decider_user.get_full_name() or decider_user.get_username()
+    else:
+        decider = "Your manager"
+    name = request.assignment.requirement.name
+    asked = f"You asked on {_long_date(timezone.localdate(request.requested_at))} for more time for {name}"
+    if request.status == ExtensionRequest.Status.APPROVED:
+        subject = f"More time approved: {name} is now due by {_long_date(request.requested_due_date)}"
+        body = (
+            f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
+            f"{decider} approved your request: it is now due by {_long_date(request.requested_due_date)}."
+        )
+        if request.decision_note:
+            body += f"\n\nTheir note: {request.decision_note}"
+    else:
+        subject = f"More time refused for {name}: {request.decision_note}"
+        due = _long_date(request.assignment.effective_due_date)
+        body = (
+            f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
+            f"{decider} refused your request: {request.decision_note}\n\nIt is still due by {due}."
+        )
+    return subject_line(subject), body
+
+
+def _compose(reminder: Reminder, today: datetime.date, payload) -> tuple[str, str, str | None]:
+    """The subject, plain text and HTML (None: plain text only) of a reminder's email, from
+    the record as it is now. `payload` is what the batch loaded for it (a digest's lines, an
+    observation prompt's prompts)."""
     base = _base_url()
     context = {
         "reminder": reminder,
@@ -334,9 +463,56 @@ def _message(reminder: Reminder, today: datetime.date, connection, lines=None) -
         "site_name": lms_setting("SITE_NAME"),
         "notifications_url": f"{base}/notifications/",
     }
-    if reminder.kind == ReminderKind.MANAGER_DIGEST:
-        template = "digest"
+    kind = reminder.kind
+    if kind == ReminderKind.EXTENSION_DECISION:
+        subject, body = _decision_message(reminder.extension_request)
+        return subject, f"{body}\n\nSee your training: {base}/my-training/\n", None
+    if kind == ReminderKind.REFLECTION_PROMPT:
+        delivery = reminder.reflection_prompt
+        course = delivery.completion.course
+        text = (
+            f"It is {delivery.weeks} weeks since you completed {course.title}.\n\n"
+            f"{course.reflection_prompt}\n\n"
+            f"Write your reflection (only you can read it): "
+            f"{site_url(reverse('courses:reflection_prompt', args=[delivery.pk]))}\n"
+        )
+        return subject_line(f"Time to reflect: {course.title}"), text, None
+    if kind == ReminderKind.BOOKING_PLACE:
+        session = reminder.booking.session
+        text = (
+            f"A place came free on {session.course.title} on {session.starts_at:%A %d %B %Y at %H:%M} "
+            f"({session.where}), and it is now yours.\n\n"
+            f"If you can no longer go, cancel it from My learning so the next person can have it: "
+            f"{site_url(reverse('courses:my_learning'))}\n"
+        )
+        return subject_line(f"You have a place: {session.course.title}"), text, None
+    if kind == ReminderKind.OBSERVATION_PROMPT:
+        prompts = payload
+        if len(prompts) == 1:
+            subject = f"What change have you seen in {prompts[0].learner.full_name} since {prompts[0].course.title}?"
+        else:
+            subject = f"{len(prompts)} people in your team finished training a while ago: what change have you seen?"
         context.update(
+            subject=subject_line(subject),
+            manager=reminder.recipient_person,
+            items=[
+                {
+                    "learner_name": p.learner.full_name,
+                    "course_title": p.course.title,
+                    "completed_on": timezone.localdate(p.completion.completed_at),
+                    "days": (p.due_on - timezone.localdate(p.completion.completed_at)).days,
+                    "url": base + reverse("compliance:observation-record", args=[p.pk]),
+                }
+                for p in prompts
+            ],
+            list_url=base + reverse("compliance:observations"),
+        )
+        template = "compliance/email/observation_prompt"
+    elif kind == ReminderKind.MANAGER_DIGEST:
+        lines = payload
+        template = "reminders/email/digest"
+        context.update(
+            subject=_subject(reminder, today, lines),
             lines=lines,
             overdue=[line for line in lines if line.status == Status.OVERDUE],
             due_soon=[line for line in lines if line.status != Status.OVERDUE],
@@ -347,6 +523,7 @@ def _message(reminder: Reminder, today: datetime.date, connection, lines=None) -
         a = reminder.assignment
         due = a.effective_due_date
         context.update(
+            subject=_subject(reminder, today),
             assignment=a,
             requirement=a.requirement,
             person=a.person,
@@ -361,18 +538,21 @@ def _message(reminder: Reminder, today: datetime.date, connection, lines=None) -
             my_training_url=f"{base}/my-training/",
             team_url=f"{base}/team/",
         )
-        if reminder.kind == ReminderKind.ESCALATION_SECOND_LINE:
-            template = "escalation"
-        elif reminder.kind == ReminderKind.ESCALATION_LD:
-            template = "escalation"
-            context["admin_url"] = f"{base}/admin/compliance_assignment/inspect/{a.pk}/"
+        if kind in (ReminderKind.ESCALATION_SECOND_LINE, ReminderKind.ESCALATION_LD):
+            template = "reminders/email/escalation"
+            if kind == ReminderKind.ESCALATION_LD:
+                context["admin_url"] = f"{base}/admin/compliance_assignment/inspect/{a.pk}/"
         else:
-            template = "learner"
-    subject = _subject(reminder, today, lines)
-    context["subject"] = subject
-    text = render_to_string(f"reminders/email/{template}.txt", context)
-    html = render_to_string(f"reminders/email/{template}.html", context)
-    domain = base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+            template = "reminders/email/learner"
+    return (
+        context["subject"],
+        render_to_string(f"{template}.txt", context),
+        render_to_string(f"{template}.html", context),
+    )
+
+
+def _email(reminder: Reminder, subject: str, text: str, html: str | None, connection) -> EmailMultiAlternatives:
+    domain = _base_url().split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -383,7 +563,8 @@ def _message(reminder: Reminder, today: datetime.date, connection, lines=None) -
         # (and our tests) recognise the copy.
         headers={"Message-ID": f"<reminder-{reminder.pk}@{domain}>", "X-Reminder-Id": str(reminder.pk)},
     )
-    message.attach_alternative(html, "text/html")
+    if html is not None:
+        message.attach_alternative(html, "text/html")
     return message
 
 
@@ -396,10 +577,11 @@ def _skip(ids_by_reason: dict[str, list[int]]) -> int:
     return count
 
 
-# How long a sender holds a claimed row; longer than MARK_SENT_PATIENCE, so the sweep never
-# takes back a row whose sender is still trying to record it as sent.
-LEASE = datetime.timedelta(minutes=10)
-MARK_SENT_PATIENCE = 180  # seconds to wait for the database to record a message as sent
+# How long a sender holds a claimed row; longer than the mail server's timeout plus
+# MARK_SENT_PATIENCE, so the sweep never takes back a row whose sender is still trying to
+# record it as sent.
+LEASE = datetime.timedelta(minutes=4)
+MARK_SENT_PATIENCE = 150  # seconds to wait for the database to record a message as sent
 UNKNOWN_OUTCOME = (
     "Outcome unknown: its sender stopped after claiming it, so it was sent again with the same "
     "Message-ID (a mail relay that de-duplicates keeps one copy)."
@@ -424,21 +606,35 @@ def _still_owed(today: datetime.date) -> Exists:
     return Exists(owed)
 
 
-def _mark_sent(reminder_id: int, sender: str) -> None:
+def _after_sent(reminder: Reminder, payload) -> None:
+    """What a sent message changes beyond its own row (in the transaction that records it)."""
+    now = timezone.now()
+    if reminder.kind == ReminderKind.OBSERVATION_PROMPT:
+        ManagerObservation.objects.filter(pk__in=[p.pk for p in payload], prompted_at__isnull=True).update(
+            prompted_at=now
+        )
+    elif reminder.kind == ReminderKind.REFLECTION_PROMPT:
+        ReflectionPromptDelivery.objects.filter(pk=reminder.reflection_prompt_id, sent_at__isnull=True).update(
+            sent_at=now
+        )
+
+
+def _mark_sent(reminder: Reminder, sender: str, payload) -> None:
     """Record a message that has left as sent, waiting out a database restart rather than
     letting the task retry (which must never send it again)."""
     deadline = time.monotonic() + MARK_SENT_PATIENCE
     while True:
         try:
             with transaction.atomic():
-                Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING, claimed_by=sender).update(
+                Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.SENDING, claimed_by=sender).update(
                     status=ReminderStatus.SENT, sent_at=timezone.now(), lease_until=None
                 )
+                _after_sent(reminder, payload)
             return
         except (OperationalError, InterfaceError):
             if time.monotonic() > deadline:
                 # Left claimed: the sweep resends it with the same Message-ID once the lease ends.
-                logger.exception("Could not record reminder %s as sent", reminder_id)
+                logger.exception("Could not record reminder %s as sent", reminder.pk)
                 raise
             if not db_connection.in_atomic_block:
                 db_connection.close()  # a dropped connection is reopened by the next query
@@ -458,21 +654,88 @@ def _release_after_failure(reminder_id: int, sender: str, error: Exception) -> N
     )
 
 
+def _prepare(rows: list[Reminder], today: datetime.date) -> tuple[list[tuple[Reminder, object]], dict]:
+    """Which of the batch still need sending, each with what its message lists, and why the
+    others do not (by reason)."""
+    policy = reminder_policies().default
+    digests = [r.recipient_person_id for r in rows if r.kind == ReminderKind.MANAGER_DIGEST]
+    lines_by_manager = (
+        digest_lines(manager_ids=digests, today=today, due_soon_days=policy.digest_due_soon_days) if digests else {}
+    )
+    managers = [r.recipient_person_id for r in rows if r.kind == ReminderKind.OBSERVATION_PROMPT]
+    prompts_by_manager = defaultdict(list)
+    if managers:
+        for prompt in (
+            observation_prompts_to_email(today=today)
+            .filter(manager_id__in=managers)
+            .select_related("learner", "course", "completion")
+            .order_by("due_on", "pk")
+        ):
+            prompts_by_manager[prompt.manager_id].append(prompt)
+
+    skips: dict[str, list[int]] = defaultdict(list)
+    to_send = []
+    for reminder in rows:
+        kind, payload, reason = reminder.kind, None, None
+        if kind in OBLIGATION_KINDS:
+            status = assignment_status(assignment=reminder.assignment, today=today)
+            if status not in REMINDABLE:
+                reason = f"Not sent: by then the training was {Status.LABELS[status].lower()}."
+            elif not reminder.assignment.person.is_active:
+                reason = "Not sent: the person has left."
+        elif kind == ReminderKind.EXTENSION_DECISION:
+            if not reminder.assignment.person.is_active:
+                reason = "Not sent: the person has left."
+        elif kind == ReminderKind.MANAGER_DIGEST:
+            payload = lines_by_manager.get(reminder.recipient_person_id, [])
+            if not payload:
+                reason = "Not sent: nothing in the team is overdue or due soon any more."
+        elif kind == ReminderKind.OBSERVATION_PROMPT:
+            payload = prompts_by_manager.get(reminder.recipient_person_id, [])
+            if not payload:
+                reason = "Not sent: every prompt was answered, sent or is no longer needed."
+        elif kind == ReminderKind.REFLECTION_PROMPT:
+            if reminder.reflection_prompt.completion.voided_at is not None:
+                reason = "Not sent: the completion was voided."
+            elif reminder.reflection_prompt.sent_at is not None:
+                reason = "Not sent: this prompt was already sent."
+        elif kind == ReminderKind.BOOKING_PLACE:
+            booking = reminder.booking
+            if booking.status != BookingStatus.BOOKED:
+                reason = "Not sent: the place is no longer theirs."
+            elif booking.session.starts_at <= timezone.now():
+                reason = "Not sent: the session has begun."
+        if reason:
+            skips[reason].append(reminder.pk)
+        else:
+            to_send.append((reminder, payload))
+    return to_send, skips
+
+
 def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None = None) -> SendResult:
     """Send the planned reminders among these ids; a second call with the same ids sends nothing.
 
     Each row is claimed (status "sending", this sender's identity and a lease) in a committed
-    transaction before its message leaves, and marked sent after; the claim re-checks the
-    learner's completions directly. So a retry, a second worker or a second batch never sends a
-    row again, and a failure before the message left puts it back for a retry. The one window
-    left, a sender that dies after the message left and before it was recorded, ends in the
-    sweep sending it again with the same Message-ID, logged on the row (README, Reminders)."""
+    transaction before its message leaves, and marked sent after; the claim of a reminder about
+    an obligation re-checks the learner's completions directly. So a retry, a second worker or a
+    second batch never sends a row again, and a failure before the message left puts it back
+    for a retry. The one window left, a sender that dies after the message left and before it
+    was recorded, ends in the sweep sending it again with the same Message-ID, logged on the
+    row (README, Reminders)."""
     today = today or timezone.localdate()
     result = SendResult()
     ids = sorted(set(reminder_ids))
     rows = list(
         Reminder.objects.filter(pk__in=ids, status=ReminderStatus.PLANNED)
-        .select_related("assignment__requirement", "assignment__person", "recipient_person")
+        .select_related(
+            "assignment__requirement",
+            "assignment__person",
+            "recipient_person",
+            "extension_request__decided_by",
+            "extension_request__assignment__requirement",
+            "reflection_prompt__completion__course",
+            "booking__session__course",
+        )
         .prefetch_related("assignment__requirement__courses")
         .order_by("pk")
     )
@@ -480,34 +743,7 @@ def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None =
     if not rows:
         return result
 
-    policy = reminder_policies().default
-    digests = [r for r in rows if r.kind == ReminderKind.MANAGER_DIGEST]
-    lines_by_manager = (
-        digest_lines(
-            manager_ids=[r.recipient_person_id for r in digests], today=today, due_soon_days=policy.digest_due_soon_days
-        )
-        if digests
-        else {}
-    )
-
-    skips: dict[str, list[int]] = defaultdict(list)
-    to_send = []
-    for reminder in rows:
-        if reminder.assignment_id:
-            status = assignment_status(assignment=reminder.assignment, today=today)
-            if status not in REMINDABLE:
-                skips[f"Not sent: by then the training was {Status.LABELS[status].lower()}."].append(reminder.pk)
-                continue
-            if not reminder.assignment.person.is_active:
-                skips["Not sent: the person has left."].append(reminder.pk)
-                continue
-            to_send.append((reminder, None))
-        else:
-            lines = lines_by_manager.get(reminder.recipient_person_id, [])
-            if not lines:
-                skips["Not sent: nothing in the team is overdue or due soon any more."].append(reminder.pk)
-                continue
-            to_send.append((reminder, lines))
+    to_send, skips = _prepare(rows, today)
     result.skipped += _skip(skips)
 
     still_owed = _still_owed(today)
@@ -515,10 +751,10 @@ def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None =
     gone: list[int] = []
     connection = get_connection()
     with connection:
-        for reminder, lines in to_send:
-            subject = _subject(reminder, today, lines)
+        for reminder, payload in to_send:
+            subject, text, html = _compose(reminder, today, payload)
             claim = Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.PLANNED)
-            if reminder.assignment_id:
+            if reminder.kind in OBLIGATION_KINDS:
                 claim = claim.filter(still_owed)
             with transaction.atomic():
                 # Row-locking UPDATE, committed before the message leaves: a concurrent sender
@@ -536,11 +772,11 @@ def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None =
                 gone.append(reminder.pk)
                 continue
             try:
-                _message(reminder, today, connection, lines).send()
+                _email(reminder, subject, text, html, connection).send()
             except Exception as error:
                 _release_after_failure(reminder.pk, sender, error)
                 raise
-            _mark_sent(reminder.pk, sender)
+            _mark_sent(reminder, sender, payload)
             result.sent += 1
     if gone:
         # Sent by someone else meanwhile, or no longer needed: only the latter is still planned.
@@ -568,69 +804,46 @@ def digest_preference_set(*, person: Person, frequency: str) -> DigestPreference
     return preference
 
 
-def _decision_message(request: ExtensionRequest, decider: str) -> tuple[str, str]:
-    """The subject (also the notification's title) and the email body."""
-    name = request.assignment.requirement.name
-    asked = f"You asked on {_long_date(timezone.localdate(request.requested_at))} for more time for {name}"
-    if request.status == ExtensionRequest.Status.APPROVED:
-        subject = f"More time approved: {name} is now due by {_long_date(request.requested_due_date)}"
-        body = (
-            f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
-            f"{decider} approved your request: it is now due by {_long_date(request.requested_due_date)}."
-        )
-    else:
-        subject = f"More time refused for {name}: {request.decision_note}"
-        due = _long_date(request.assignment.effective_due_date)
-        body = (
-            f"{asked}, until {_long_date(request.requested_due_date)}.\n\n"
-            f"{decider} refused your request: {request.decision_note}\n\nIt is still due by {due}."
-        )
-    if request.decision_note and request.status == ExtensionRequest.Status.APPROVED:
-        body += f"\n\nTheir note: {request.decision_note}"
-    return subject_line(subject), body
-
-
-def extension_decision_notify(*, request: ExtensionRequest, actor) -> None:
-    """An in-app notification for the learner, and an email once the decision is committed."""
+def extension_decision_notify(*, request: ExtensionRequest) -> Reminder | None:
+    """Tell the learner their request was decided: a message planned in the deciding
+    transaction (so a rolled-back decision tells no one) and sent once it commits; it is in
+    their notifications once sent."""
     person = request.assignment.person
     email = person.email or getattr(person.user, "email", "")
     if not email:
-        return
-    decider_person = getattr(actor, "person", None)  # a manager's HR name; an administrator may have none
-    decider = decider_person.full_name if decider_person else (actor.get_full_name() or actor.get_username())
-    subject, body = _decision_message(request, decider)
-    now = timezone.now()
-    # A second decision on the same date (asked, refused, asked again) reuses the row: the
-    # unique constraint on reminders allows one per assignment, kind, date and recipient.
-    Reminder.objects.update_or_create(
-        assignment=request.assignment,
+        return None
+    reminder = Reminder.objects.create(
         kind=ReminderKind.EXTENSION_DECISION,
+        extension_request=request,
+        assignment=request.assignment,
         due_on=request.requested_due_date,
-        offset_days=0,
+        recipient_person=person,
+        recipient_user=person.user,
         recipient_email=email,
+        planned_on=timezone.localdate(),
+        reason=f"Request for more time {request.get_status_display().lower()}"[:500],
+    )
+    reminders_enqueue(reminder_ids=[reminder.pk])
+    return reminder
+
+
+def booking_place_notify(*, booking) -> Reminder | None:
+    """Tell a learner a place came free and is now theirs (planned in the transaction that
+    gave it to them, sent once it commits)."""
+    user = booking.user
+    if not user.email:
+        return None
+    reminder, created = Reminder.objects.get_or_create(
+        booking=booking,
         defaults={
-            "recipient_person": person,
-            "recipient_user": person.user,
-            "status": ReminderStatus.SENT,
+            "kind": ReminderKind.BOOKING_PLACE,
+            "recipient_person": Person.objects.filter(user=user).first(),
+            "recipient_user": user,
+            "recipient_email": user.email,
             "planned_on": timezone.localdate(),
-            "sent_at": now,
-            "read_at": None,
-            "attempts": 1,
-            "subject": subject[:255],
-            "reason": f"Request for more time {request.get_status_display().lower()}"[:500],
+            "reason": "A place came free on a session they were waiting for.",
         },
     )
-    url = site_url("/my-training/")
-
-    def send():
-        try:
-            send_mail(
-                subject=subject[:255],
-                message=f"{body}\n\nSee your training: {url}\n",
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[email],
-            )
-        except Exception:  # the decision stands; the notification is in the site
-            logger.exception("Could not email the decision on extension request %s", request.pk)
-
-    transaction.on_commit(send)
+    if created:
+        reminders_enqueue(reminder_ids=[reminder.pk])
+    return reminder

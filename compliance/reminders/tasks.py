@@ -1,9 +1,10 @@
-"""Thin Celery tasks for reminders: take ids or nothing, call a service, safe to run twice.
+"""Thin Celery tasks for every message: take ids or nothing, call a service, safe to run twice.
 
 `send_reminders` acknowledges late and is rejected back to the queue if its worker dies, so
 a batch interrupted by a crash runs again; rows already sent are not sent again because each
 row is claimed, in a committed transaction, before its message leaves (services.reminders_send).
-Planning retries on database and broker errors: a blip at 06:00 costs minutes, not the day.
+Planning retries on database and broker errors, and records each day's run: a blip at 06:00
+costs minutes, not the day, and a run lost altogether is redone by the sweep the same day.
 """
 
 import datetime
@@ -12,9 +13,16 @@ import smtplib
 
 from django.db import InterfaceError, OperationalError, connection
 
+from compliance.services.runs import daily_runs_catch_up, day_run
 from courses.resilient import RETRY_ON_OUTAGE, lms_task
 
-from .services import reminders_plan, reminders_send, reminders_sweep
+from .services import (
+    observation_prompts_plan,
+    reflection_prompts_plan,
+    reminders_plan,
+    reminders_send,
+    reminders_sweep,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +44,31 @@ class QueryCounter:
 def plan_reminders(today: str | None = None) -> dict:
     """The daily run: plan everything due today and enqueue sending in batches."""
     day = datetime.date.fromisoformat(today) if today else None
-    result = reminders_plan(today=day)
-    return {"considered": result.considered, "planned": result.planned, "enqueued": result.enqueued}
+
+    def work():
+        result = reminders_plan(today=day)
+        return {"considered": result.considered, "planned": result.planned, "enqueued": result.enqueued}
+
+    return day_run(plan_reminders.name, work, day=day)
+
+
+@lms_task(acks_late=True, reject_on_worker_lost=True, **RETRY_ON_OUTAGE)
+def plan_observation_prompts(today: str | None = None) -> dict:
+    """Daily: make the manager-observation prompts that have fallen due and plan one message to
+    each manager about theirs. A second run makes and plans nothing."""
+    day = datetime.date.fromisoformat(today) if today else None
+
+    def work():
+        result = observation_prompts_plan(today=day)
+        return {"created": result.created, "managers": result.managers, "enqueued": result.enqueued}
+
+    return day_run(plan_observation_prompts.name, work, day=day)
+
+
+@lms_task(acks_late=True, reject_on_worker_lost=True, **RETRY_ON_OUTAGE)
+def plan_reflection_prompts() -> dict:
+    """Daily: plan a message for each guided-reflection prompt that has fallen due, once."""
+    return day_run(plan_reflection_prompts.name, lambda: {"enqueued": reflection_prompts_plan()})
 
 
 @lms_task(
@@ -65,7 +96,9 @@ def send_reminders(reminder_ids: list[int], as_of: str | None = None) -> dict:
 
 
 @lms_task(acks_late=True, reject_on_worker_lost=True, **RETRY_ON_OUTAGE)
-def sweep_reminders(older_than_minutes: float = 5) -> int:
-    """Recovery: re-enqueue reminders still planned minutes after they were created, and take
-    back rows whose sender died while sending."""
-    return reminders_sweep(older_than=datetime.timedelta(minutes=older_than_minutes))
+def sweep_reminders(older_than_minutes: float | None = None) -> dict:
+    """Recovery, every minute: enqueue again messages still planned minutes after they were
+    enqueued, take back rows whose sender died while sending, and redo any daily job whose run
+    today was lost or failed."""
+    options = {"older_than": datetime.timedelta(minutes=older_than_minutes)} if older_than_minutes else {}
+    return {"enqueued": reminders_sweep(**options), "daily_jobs_redone": daily_runs_catch_up()}

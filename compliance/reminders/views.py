@@ -29,7 +29,7 @@ def notifications_view(request):
     paginator = Paginator(
         user_notifications(user=request.user)
         .select_related("assignment__requirement")
-        .only("pk", "kind", "subject", "sent_at", "read_at", "assignment__requirement__name"),
+        .only("pk", "kind", "subject", "sent_at", "read_at", "reflection_prompt_id", "assignment__requirement__name"),
         25,
     )
     page = paginator.get_page(request.GET.get("page"))

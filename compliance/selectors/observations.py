@@ -6,10 +6,15 @@ A recorded answer is also shown to the learner's chain of command on their team 
 to the learner, L&D or the D&I analyst: L&D see per-course totals only.
 """
 
+import datetime
+
 from django.db.models import Count, Q, QuerySet
 
 from compliance.models import ManagerObservation, ObservedChange, Person
 
+# A prompt is made (and its email retried) up to this many days after it fell due; a course
+# that starts asking for observations does not prompt about completions from long ago.
+CATCH_UP_DAYS = 30
 # Shares of answers are shown to L&D only from this many answers per course up, so a
 # single manager's view of a single learner cannot be read off the report.
 MIN_ANSWERS_FOR_SHARES = 5
@@ -19,6 +24,20 @@ def _active_person(user) -> Person | None:
     if not user or not user.is_authenticated:
         return None
     return Person.objects.filter(user=user, is_active=True).only("pk").first()
+
+
+def observation_prompts_to_email(*, today: datetime.date) -> QuerySet[ManagerObservation]:
+    """Prompts still to email: not yet emailed, unanswered, recent, the completion valid and
+    both people serving."""
+    return ManagerObservation.objects.filter(
+        prompted_at__isnull=True,
+        recorded_at__isnull=True,
+        due_on__gte=today - datetime.timedelta(days=CATCH_UP_DAYS),
+        due_on__lte=today,
+        completion__voided_at__isnull=True,
+        learner__is_active=True,
+        manager__is_active=True,
+    )
 
 
 def observations_for_manager(*, user) -> QuerySet[ManagerObservation]:

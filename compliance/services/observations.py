@@ -1,51 +1,26 @@
-"""The manager observation prompt: creating the due prompts, emailing managers, recording
-the answer.
+"""The manager observation prompt: creating the due prompts and recording the answer.
 
-Planning (`observation_prompts_plan`, daily) is set-based: one query finds every valid
+Creating (`observation_prompts_create_due`, daily) is set-based: one query finds every valid
 completion whose course asks for an observation and whose day has come, for a learner who
 is still serving and has an active line manager; the prompts are inserted with
 `bulk_create(ignore_conflicts=True)`, and the one-to-one on the completion makes a second run,
-or two at once, insert nothing. The emails are enqueued once the rows have committed, one task
-per manager covering all their prompts, so a manager whose whole team did the course on the
-same day gets one email.
-
-Sending (`observation_prompts_send`) locks the manager's unsent rows, sends one email and
-marks them prompted in the same transaction: a retried or duplicated task finds them
-prompted and sends nothing; a failed send rolls back and is retried (and the next daily run
-enqueues anything still unsent, for `CATCH_UP_DAYS`).
+or two at once, insert nothing. The reminders app emails each manager once about theirs
+(one message per manager and day, through the same send protocol as every other message).
 """
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from compliance.models import ManagerObservation, ObservedChange, Person
-from compliance.selectors.observations import observations_for_manager
+from compliance.selectors.observations import CATCH_UP_DAYS, observations_for_manager
 from compliance.services.audit import audit_event_record
-from courses.conf import lms_setting, site_url
 from courses.models import Completion, CoursePage
 
-# A prompt is made (and its email retried) up to this many days after it fell due; a course
-# that starts asking for observations does not prompt about completions from long ago.
-CATCH_UP_DAYS = 30
 INSERT_BATCH_SIZE = 2000
 MAX_NOTES_LENGTH = 5000
-
-
-@dataclass
-class ObservationPlanResult:
-    created: int = 0
-    managers: int = 0
-    enqueued: int = 0
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -94,111 +69,6 @@ def observation_prompts_create_due(*, today: datetime.date | None = None) -> int
     before = ManagerObservation.objects.count() if rows else 0
     ManagerObservation.objects.bulk_create(rows, batch_size=INSERT_BATCH_SIZE, ignore_conflicts=True)
     return ManagerObservation.objects.count() - before if rows else 0
-
-
-def _sendable(*, today: datetime.date):
-    """Prompts still to email: unsent, unanswered, recent, completion valid, both people serving."""
-    return ManagerObservation.objects.filter(
-        prompted_at__isnull=True,
-        recorded_at__isnull=True,
-        due_on__gte=today - datetime.timedelta(days=CATCH_UP_DAYS),
-        due_on__lte=today,
-        completion__voided_at__isnull=True,
-        learner__is_active=True,
-        manager__is_active=True,
-    )
-
-
-def observation_prompts_plan(*, today: datetime.date | None = None, enqueue: bool = True) -> ObservationPlanResult:
-    """The daily run: create the due prompts, then (after commit) one email task per manager."""
-    from compliance.tasks import send_observation_prompts
-
-    today = today or timezone.localdate()
-    result = ObservationPlanResult()
-    with transaction.atomic():
-        result.created = observation_prompts_create_due(today=today)
-        if not enqueue:
-            return result
-        by_manager: dict[int, list[int]] = defaultdict(list)
-        for manager_id, pk in _sendable(today=today).order_by("manager_id", "pk").values_list("manager_id", "pk"):
-            by_manager[manager_id].append(pk)
-        as_of = today.isoformat()
-        for manager_id, ids in by_manager.items():
-            send_observation_prompts.delay_on_commit(manager_id, ids, as_of)
-        result.managers = len(by_manager)
-        result.enqueued = sum(len(ids) for ids in by_manager.values())
-    return result
-
-
-def _base_url() -> str:
-    return site_url()
-
-
-def observation_email_subject(*, prompts: list[ManagerObservation]) -> str:
-    if len(prompts) == 1:
-        prompt = prompts[0]
-        return f"What change have you seen in {prompt.learner.full_name} since {prompt.course.title}?"
-    return f"{len(prompts)} people in your team finished training a while ago: what change have you seen?"
-
-
-def observation_email(*, manager: Person, prompts: list[ManagerObservation], today: datetime.date):
-    base = _base_url()
-    subject = observation_email_subject(prompts=prompts)
-    items = [
-        {
-            "learner_name": p.learner.full_name,
-            "course_title": p.course.title,
-            "completed_on": timezone.localdate(p.completion.completed_at),
-            "days": (p.due_on - timezone.localdate(p.completion.completed_at)).days,
-            "url": base + reverse("compliance:observation-record", args=[p.pk]),
-        }
-        for p in prompts
-    ]
-    context = {
-        "subject": subject,
-        "site_name": lms_setting("SITE_NAME"),
-        "base_url": base,
-        "notifications_url": f"{base}/notifications/",
-        "manager": manager,
-        "items": items,
-        "list_url": base + reverse("compliance:observations"),
-        "today": today,
-    }
-    text = render_to_string("compliance/email/observation_prompt.txt", context)
-    html = render_to_string("compliance/email/observation_prompt.html", context)
-    domain = base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
-    first = min(p.pk for p in prompts)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[manager.email or manager.user.email],
-        headers={"Message-ID": f"<observation-{manager.pk}-{first}@{domain}>"},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
-
-
-def observation_prompts_send(*, manager_id: int, observation_ids: list[int], today: datetime.date | None = None) -> int:
-    """Email a manager about these prompts, once. Returns how many prompts the email covered
-    (0 if they were already sent, answered or are no longer needed)."""
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        prompts = list(
-            _sendable(today=today)
-            .select_for_update(of=("self",))
-            .filter(pk__in=observation_ids, manager_id=manager_id)
-            .select_related("learner", "course", "completion", "manager__user")
-            .order_by("due_on", "pk")
-        )
-        if not prompts:
-            return 0
-        manager = prompts[0].manager
-        if not (manager.email or manager.user.email):
-            return 0
-        observation_email(manager=manager, prompts=prompts, today=today).send()
-        ManagerObservation.objects.filter(pk__in=[p.pk for p in prompts]).update(prompted_at=timezone.now())
-    return len(prompts)
 
 
 def observation_record(*, user, observation_id: int, observed_change, notes) -> ManagerObservation:

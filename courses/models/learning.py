@@ -108,8 +108,8 @@ class Reflection(models.Model):
 
 
 class ReflectionPromptDelivery(models.Model):
-    """One scheduled guided-reflection prompt. The unique constraint and `sent_at` make
-    each prompt go out exactly once, however often the task runs."""
+    """One scheduled guided-reflection prompt. Its email is a message of the reminders app
+    (one per prompt), which records `sent_at` when it has gone."""
 
     completion = models.ForeignKey("courses.Completion", on_delete=models.CASCADE, related_name="reflection_prompts")
     weeks = models.PositiveSmallIntegerField()

@@ -1,7 +1,6 @@
 """Private reflections, end-of-course evaluations and the guided-reflection prompts."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from courses.blocks import module_reflection_prompts
 from courses.models import CoursePage, Enrolment, Evaluation, ModulePage, Reflection, ReflectionPromptDelivery
@@ -87,37 +86,3 @@ def evaluation_submit(*, user, enrolment: Enrolment, data: dict) -> Evaluation:
             )
     except IntegrityError:
         raise LearningError("You have already evaluated this course. Thank you.", code="duplicate") from None
-
-
-def reflection_prompts_enqueue_due(*, now=None) -> int:
-    """Queue an email for every guided-reflection prompt that is due and not yet sent."""
-    from courses.tasks import send_reflection_prompt
-
-    now = now or timezone.now()
-    ids = list(
-        ReflectionPromptDelivery.objects.filter(sent_at__isnull=True, due_at__lte=now)
-        .order_by("due_at")
-        .values_list("pk", flat=True)[:5000]
-    )
-    for pk in ids:
-        send_reflection_prompt.delay_on_commit(pk)
-    return len(ids)
-
-
-def reflection_prompt_send(*, delivery_id: int, send) -> bool:
-    """Send one prompt exactly once: the row is locked and marked sent in the same
-    transaction, so a retried or duplicated task finds it sent and does nothing.
-    `send(delivery)` does the sending; if it fails, nothing is marked and a retry sends."""
-    with transaction.atomic():
-        delivery = (
-            ReflectionPromptDelivery.objects.select_for_update()
-            .select_related("completion__user", "completion__course")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.sent_at is not None or delivery.completion.voided_at is not None:
-            return False
-        send(delivery)
-        delivery.sent_at = timezone.now()
-        delivery.save(update_fields=["sent_at"])
-        return True

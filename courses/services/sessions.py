@@ -12,6 +12,7 @@ from courses.conf import lms_setting
 from courses.models import Booking, BookingStatus, Enrolment, FaceToFaceSession
 from courses.services.errors import LearningError
 from courses.services.learning import course_completion_check, enrolment_start
+from courses.signals import booking_place_given
 
 ACTIVE = [BookingStatus.BOOKED, BookingStatus.WAITLISTED]
 
@@ -83,8 +84,6 @@ def booking_cancel(*, user, booking: Booking) -> Booking:
 
 
 def _promote_waiting(session: FaceToFaceSession) -> Booking | None:
-    from courses.tasks import send_booking_promoted
-
     booked = Booking.objects.filter(session=session, status=BookingStatus.BOOKED).count()
     if booked >= session.capacity:
         return None
@@ -95,7 +94,7 @@ def _promote_waiting(session: FaceToFaceSession) -> Booking | None:
         return None
     first.status = BookingStatus.BOOKED
     first.save(update_fields=["status", "status_changed_at"])
-    send_booking_promoted.delay_on_commit(first.pk)
+    booking_place_given.send(sender=Booking, booking=first)
     return first
 
 

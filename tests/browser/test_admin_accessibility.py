@@ -19,6 +19,7 @@ SCREENS = {
         "/admin/compliance_rank/new/",
         "/admin/compliance_function/",
         "/admin/compliance_audit/",
+        "/admin/compliance_day_runs/",
         "/admin/compliance/completions/new/",
         "/admin/reminders_policy/",
         "/admin/reminders_log/",

@@ -11,15 +11,11 @@ from django.utils import timezone
 
 from compliance.access import Role
 from compliance.models import ManagerObservation, ObservedChange
-from compliance.selectors.observations import MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
-from compliance.services.observations import (
-    CATCH_UP_DAYS,
-    observation_prompts_create_due,
-    observation_prompts_plan,
-    observation_prompts_send,
-    observation_record,
-)
-from compliance.tasks import plan_observation_prompts, send_observation_prompts
+from compliance.reminders.models import Reminder, ReminderKind, ReminderStatus
+from compliance.reminders.services import observation_prompts_plan, reminders_send
+from compliance.reminders.tasks import plan_observation_prompts, send_reminders
+from compliance.selectors.observations import CATCH_UP_DAYS, MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
+from compliance.services.observations import observation_prompts_create_due, observation_record
 from courses.models import Completion, CompletionSource
 from tests.compliance.factories import make_course
 from tests.factories import UserFactory, make_person
@@ -99,14 +95,25 @@ def test_running_twice_makes_and_sends_nothing_new(course, sergeant, django_capt
     assert ManagerObservation.objects.get().prompted_at is not None
 
 
+def message_ids():
+    return list(Reminder.objects.filter(kind=ReminderKind.OBSERVATION_PROMPT).values_list("pk", flat=True))
+
+
 def test_a_duplicated_or_retried_send_emails_once(course, sergeant, inspector):
     complete(sergeant, course, days_ago=DAYS)
     observation_prompts_plan(enqueue=False)
-    ids = list(ManagerObservation.objects.values_list("pk", flat=True))
-    assert send_observation_prompts(inspector.pk, ids) == 1
-    assert send_observation_prompts(inspector.pk, ids) == 0
-    assert observation_prompts_send(manager_id=inspector.pk, observation_ids=ids) == 0
+    ids = message_ids()
+    assert send_reminders(ids)["sent"] == 1
+    assert send_reminders(ids)["sent"] == 0
+    assert reminders_send(reminder_ids=ids).sent == 0
     assert len(mail.outbox) == 1
+    message = Reminder.objects.get(pk=ids[0])
+    assert (message.status, message.recipient_person, message.item) == (
+        ReminderStatus.SENT,
+        inspector,
+        f"Observation prompts ({timezone.localdate():%-d %B %Y})",
+    )
+    assert mail.outbox[0].extra_headers["X-Reminder-Id"] == str(message.pk)
 
 
 def test_a_failed_send_is_not_marked_and_is_sent_by_the_retry(course, sergeant, inspector, monkeypatch):
@@ -114,7 +121,7 @@ def test_a_failed_send_is_not_marked_and_is_sent_by_the_retry(course, sergeant, 
 
     complete(sergeant, course, days_ago=DAYS)
     observation_prompts_plan(enqueue=False)
-    ids = list(ManagerObservation.objects.values_list("pk", flat=True))
+    ids = message_ids()
     original = EmailMultiAlternatives.send
 
     def boom(self, *args, **kwargs):
@@ -122,10 +129,12 @@ def test_a_failed_send_is_not_marked_and_is_sent_by_the_retry(course, sergeant, 
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", boom)
     with pytest.raises(OSError):
-        observation_prompts_send(manager_id=inspector.pk, observation_ids=ids)
+        reminders_send(reminder_ids=ids)
     assert ManagerObservation.objects.get().prompted_at is None
+    assert Reminder.objects.get().status == ReminderStatus.PLANNED
     monkeypatch.setattr(EmailMultiAlternatives, "send", original)
-    assert observation_prompts_send(manager_id=inspector.pk, observation_ids=ids) == 1
+    assert reminders_send(reminder_ids=ids).sent == 1
+    assert ManagerObservation.objects.get().prompted_at is not None
 
 
 @pytest.mark.parametrize("case", ["voided", "inactive_learner", "no_manager", "inactive_manager", "no_setting"])
@@ -165,10 +174,13 @@ def test_a_prompt_whose_completion_is_voided_before_sending_is_not_sent(
     observation_prompts_plan(enqueue=False)
     Completion.objects.filter(pk=completion.pk).update(voided_at=timezone.now(), void_reason="Wrong person")
     with django_capture_on_commit_callbacks(execute=True):
-        assert observation_prompts_plan().enqueued == 0
-    ids = list(ManagerObservation.objects.values_list("pk", flat=True))
-    assert observation_prompts_send(manager_id=inspector.pk, observation_ids=ids) == 0
+        assert observation_prompts_plan().enqueued == 1  # the message planned before: sent or skipped now
     assert mail.outbox == []
+    message = Reminder.objects.get()
+    assert (message.status, message.skip_reason) == (
+        ReminderStatus.SKIPPED,
+        "Not sent: every prompt was answered, sent or is no longer needed.",
+    )
 
 
 def test_email_content(course, sergeant, inspector, django_capture_on_commit_callbacks, settings):
@@ -453,12 +465,14 @@ def test_planning_is_set_based(course, inspector, django_assert_max_num_queries)
             complete(make_person(manager=inspector), course, days_ago=DAYS)
 
     add(1)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         assert observation_prompts_plan().created == 1
     add(25)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         result = observation_prompts_plan()
-    assert (result.created, result.managers, result.enqueued) == (25, 1, 26)
+    # One message to the manager, still on its way: the second run plans no other.
+    assert (result.created, result.managers, result.enqueued) == (25, 1, 1)
+    assert Reminder.objects.count() == 1
 
 
 def test_out_of_range_ids_are_not_found(client, prompt, inspector):
@@ -469,7 +483,7 @@ def test_out_of_range_ids_are_not_found(client, prompt, inspector):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_sending_at_once_email_once(on_postgres, live_site, monkeypatch):
-    """Two copies of the same task (a redelivery, a re-run) race: the row lock lets one send."""
+    """Two copies of the same task (a redelivery, a re-run) race: the claim lets one send."""
     import threading
     import time
 
@@ -482,7 +496,7 @@ def test_two_workers_sending_at_once_email_once(on_postgres, live_site, monkeypa
     manager = make_person(username="race.insp")
     complete(make_person(manager=manager), course, days_ago=DAYS)
     observation_prompts_plan(enqueue=False)
-    ids = list(ManagerObservation.objects.values_list("pk", flat=True))
+    ids = message_ids()
     original = EmailMultiAlternatives.send
 
     def slow_send(self, *args, **kwargs):
@@ -496,7 +510,7 @@ def test_two_workers_sending_at_once_email_once(on_postgres, live_site, monkeypa
     def worker():
         try:
             barrier.wait()
-            results.append(observation_prompts_send(manager_id=manager.pk, observation_ids=ids))
+            results.append(reminders_send(reminder_ids=ids).sent)
         finally:
             connection.close()
 

@@ -307,14 +307,51 @@ def test_an_approval_notifies_the_learner_and_shows_on_my_training(
     assert "approved by Sam Ayres" in body and f"Your deadline was extended to {new_due}" in body
 
 
-def test_asking_again_after_a_refusal_for_the_same_date_notifies_again(team):
+def test_asking_again_after_a_refusal_for_the_same_date_notifies_again(
+    team, mailoutbox, django_capture_on_commit_callbacks
+):
     first = _ask(team)
-    extension_request_decide(request=first, actor=team.sergeant.user, approve=False, note="No")
+    with django_capture_on_commit_callbacks(execute=True):
+        extension_request_decide(request=first, actor=team.sergeant.user, approve=False, note="No")
     Notification.objects.update(read_at=timezone.now())
     second = _ask(team)
-    extension_request_decide(request=second, actor=team.sergeant.user, approve=False, note="Still no")
-    (notification,) = Notification.objects.filter(recipient_user=team.constable.user)
-    assert notification.read_at is None and "Still no" in notification.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        extension_request_decide(request=second, actor=team.sergeant.user, approve=False, note="Still no")
+    newest, earlier = Notification.objects.filter(recipient_user=team.constable.user)
+    assert newest.read_at is None and "Still no" in newest.subject
+    assert earlier.read_at is not None and earlier.subject.endswith(": No")
+    # Two decisions, two messages: each its own Message-ID, so a de-duplicating relay keeps both.
+    assert [m.subject for m in mailoutbox] == [earlier.subject, newest.subject]
+    assert len({m.extra_headers["Message-ID"] for m in mailoutbox}) == 2
+
+
+def test_a_decision_email_that_fails_is_not_logged_as_sent_and_is_retried(
+    team, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    from compliance.reminders.models import Reminder, ReminderStatus
+    from compliance.reminders.services import reminders_send
+
+    original = EmailMultiAlternatives.send
+
+    def boom(self, *args, **kwargs):
+        raise ConnectionRefusedError("mail relay down")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", boom)
+    request = _ask(team)
+    # The send task meets the failure and asks to be retried later; the decision is not undone.
+    with django_capture_on_commit_callbacks(execute=True):
+        extension_request_decide(request=request, actor=team.sergeant.user, approve=False, note="No")
+    request.refresh_from_db()
+    assert request.status == "refused"  # the decision stands
+    message = Reminder.objects.get()
+    assert (message.status, message.last_error) == (ReminderStatus.PLANNED, "ConnectionRefusedError: mail relay down")
+    assert not Notification.objects.exists() and mailoutbox == []
+    monkeypatch.setattr(EmailMultiAlternatives, "send", original)
+    assert reminders_send(reminder_ids=[message.pk]).sent == 1
+    (notification,) = Notification.objects.all()
+    assert "refused" in notification.subject and len(mailoutbox) == 1
 
 
 def test_a_failed_decision_sends_nothing(team, mailoutbox, django_capture_on_commit_callbacks):

@@ -4,10 +4,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from compliance.reminders.models import Reminder, ReminderKind, ReminderStatus
+from compliance.reminders.services import reflection_prompts_plan, reminders_send
 from courses.models import Completion, Evaluation, Reflection, ReflectionPromptDelivery
 from courses.services.errors import LearningError
-from courses.services.reflection import evaluation_submit, reflection_prompts_enqueue_due
-from courses.tasks import send_reflection_prompt
+from courses.services.reflection import evaluation_submit
 from tests.courses.conftest import correct_answers, post_answers
 from tests.factories import UserFactory
 
@@ -29,30 +30,43 @@ def test_prompts_are_scheduled_and_emailed_exactly_once(completed, django_captur
     assert deliveries[0].due_at == completed.completed_at + datetime.timedelta(weeks=2)
     later = timezone.now() + datetime.timedelta(weeks=7)
     with django_capture_on_commit_callbacks(execute=True):
-        assert reflection_prompts_enqueue_due(now=later) == 2
+        assert reflection_prompts_plan(now=later) == 2
     assert len(mail.outbox) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        assert reflection_prompts_enqueue_due(now=later) == 0
-    # A duplicated or retried task sends nothing more.
-    assert send_reflection_prompt(deliveries[0].pk) is False
+        assert reflection_prompts_plan(now=later) == 0
+    # A duplicated or retried send sends nothing more.
+    ids = list(Reminder.objects.filter(kind=ReminderKind.REFLECTION_PROMPT).values_list("pk", flat=True))
+    assert reminders_send(reminder_ids=ids).sent == 0
     assert len(mail.outbox) == 2
     assert "Time to reflect" in mail.outbox[0].subject and "/my-learning/reflections/" in mail.outbox[0].body
+    assert {d.sent_at is not None for d in ReflectionPromptDelivery.objects.filter(weeks__lte=6)} == {True}
+    assert ReflectionPromptDelivery.objects.get(weeks=12).sent_at is None
+    assert {r.recipient_email for r in Reminder.objects.all()} == {"learner@force.example"}
 
 
 def test_a_failed_send_is_not_marked_and_is_retried(completed, monkeypatch):
-    from courses.services.reflection import reflection_prompt_send
+    from django.core.mail import EmailMultiAlternatives
 
-    delivery = ReflectionPromptDelivery.objects.order_by("weeks").first()
+    later = timezone.now() + datetime.timedelta(weeks=3)
+    reflection_prompts_plan(now=later)  # not in a captured commit: planned, not sent
+    (message,) = Reminder.objects.all()
+    original = EmailMultiAlternatives.send
 
-    def boom(_):
+    def boom(self, *args, **kwargs):
         raise OSError("mail server down")
 
+    monkeypatch.setattr(EmailMultiAlternatives, "send", boom)
     with pytest.raises(OSError):
-        reflection_prompt_send(delivery_id=delivery.pk, send=boom)
-    delivery.refresh_from_db()
+        reminders_send(reminder_ids=[message.pk])
+    delivery = ReflectionPromptDelivery.objects.get(weeks=2)
     assert delivery.sent_at is None
-    assert send_reflection_prompt(delivery.pk) is True
-    assert send_reflection_prompt(delivery.pk) is False
+    message.refresh_from_db()
+    assert (message.status, message.last_error) == (ReminderStatus.PLANNED, "OSError: mail server down")
+    monkeypatch.setattr(EmailMultiAlternatives, "send", original)
+    assert reminders_send(reminder_ids=[message.pk]).sent == 1
+    assert reminders_send(reminder_ids=[message.pk]).sent == 0
+    delivery.refresh_from_db()
+    assert delivery.sent_at is not None
 
 
 def test_schedule_is_unique_per_completion_and_interval(completed):

@@ -13,7 +13,7 @@ def test_setup_periodic_tasks_is_idempotent_and_keeps_admin_edits():
     assert (daily.crontab.hour, daily.crontab.minute, str(daily.crontab.timezone)) == ("6", "0", "Europe/London")
     assert tasks["Compliance: nightly full sync"].task == "compliance.tasks.sync_all"
     assert tasks["Compliance: nightly full sync"].crontab.hour == "2"
-    assert tasks["Reminders: recovery sweep"].crontab.minute == "*/5"
+    assert tasks["Reminders: recovery sweep"].crontab.minute == "*"
 
     daily.enabled = False
     daily.save()
@@ -22,8 +22,9 @@ def test_setup_periodic_tasks_is_idempotent_and_keeps_admin_edits():
     assert tasks["Courses: scheduled publishing"].task == "courses.tasks.publish_scheduled"
     assert tasks["Courses: scheduled publishing"].crontab.minute == "*/5"
     assert tasks["People: deactivate leavers"].task == "compliance.tasks.deactivate_leavers"
-    assert tasks["Courses: guided reflection prompts"].task == "courses.tasks.enqueue_due_reflection_prompts"
-    assert tasks["Compliance: manager observation prompts"].task == "compliance.tasks.plan_observation_prompts"
+    assert tasks["Courses: guided reflection prompts"].task == "compliance.reminders.tasks.plan_reflection_prompts"
+    observations = tasks["Compliance: manager observation prompts"]
+    assert observations.task == "compliance.reminders.tasks.plan_observation_prompts"
     assert PeriodicTask.objects.get(name="Reminders: daily planning").enabled is False
     call_command("setup_periodic_tasks", "--reset")
     assert PeriodicTask.objects.get(name="Reminders: daily planning").enabled is True

@@ -67,6 +67,19 @@ def test_the_sweep_re_enqueues_only_old_planned_rows(planned, django_capture_on_
     assert reminders_sweep(older_than=datetime.timedelta(0)) == 0
 
 
+def test_the_sweep_enqueues_a_waiting_row_again_at_most_every_two_minutes(planned, pinned_clock):
+    """The sweep runs every minute; a row whose task is still queued behind a long day is not
+    enqueued again each time, only once it has waited SWEEP_AFTER since it was last enqueued."""
+    start = planned.created_at
+    assert reminders_sweep() == 0  # just planned
+    pinned_clock.move_to(start + datetime.timedelta(minutes=2, seconds=1))
+    assert reminders_sweep() == 1  # (its task is not run here: the row stays planned)
+    pinned_clock.move_to(start + datetime.timedelta(minutes=3, seconds=1))
+    assert reminders_sweep() == 0
+    pinned_clock.move_to(start + datetime.timedelta(minutes=4, seconds=2))
+    assert reminders_sweep() == 1
+
+
 def test_a_database_restart_after_the_message_left_never_sends_it_twice(planned, monkeypatch):
     """The send is recorded after the message left; if the database is away then, the sender
     waits for it instead of failing the task (whose retry would send again)."""

@@ -23,13 +23,13 @@ SCHEDULES = [
     ),
     (
         "Courses: guided reflection prompts",
-        "courses.tasks.enqueue_due_reflection_prompts",
+        "compliance.reminders.tasks.plan_reflection_prompts",
         ("0", "8"),
         "Emails each guided-reflection prompt that has fallen due, once.",
     ),
     (
         "Compliance: manager observation prompts",
-        "compliance.tasks.plan_observation_prompts",
+        "compliance.reminders.tasks.plan_observation_prompts",
         ("30", "8"),
         "Asks line managers what change they have seen once a course's observation day has come, once each.",
     ),
@@ -48,8 +48,10 @@ SCHEDULES = [
     (
         "Reminders: recovery sweep",
         "compliance.reminders.tasks.sweep_reminders",
-        ("*/5", "*"),
-        "Sends reminders still waiting 5 minutes after planning (a lost task after a broker or worker failure).",
+        ("*", "*"),
+        "Every minute: sends messages still waiting 2 minutes after they were enqueued (a lost task after a "
+        "broker or worker failure), takes back messages whose sender died, and redoes a daily job whose run "
+        "today was lost or failed.",
     ),
 ]
 TIMEZONE = "Europe/London"

@@ -1,0 +1,171 @@
+"""Every kind of message is a row of the notification log sent through the one claim protocol,
+and every daily job records its run so that a lost run is redone the same day."""
+
+import datetime
+import io
+import zoneinfo
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from compliance.models import DayRun
+from compliance.reminders.models import Notification, Reminder, ReminderKind, ReminderStatus
+from compliance.reminders.services import reminders_send, reminders_sweep
+from compliance.reminders.tasks import sweep_reminders
+from compliance.services.runs import daily_runs_catch_up
+from courses.models import Booking
+from courses.services.sessions import booking_cancel, booking_create
+from tests.courses.conftest import make_course
+from tests.courses.test_sessions import make_session
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+OVERNIGHT = ("compliance.tasks.deactivate_leavers", "compliance.tasks.sync_all")
+
+
+@pytest.fixture
+def full_session(db):
+    session = make_session(make_course(code="MC-STAGE-1", delivery_mode="blended"), capacity=1)
+    holder, waiting = UserFactory(), UserFactory(email="waiting@force.example")
+    booking_create(user=holder, session=session)
+    booking_create(user=waiting, session=session)
+    return session, holder, waiting
+
+
+def test_a_freed_place_is_a_logged_message_sent_once(full_session, django_capture_on_commit_callbacks):
+    session, holder, waiting = full_session
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(user=holder, booking=Booking.objects.get(user=holder))
+    (message,) = Reminder.objects.filter(kind=ReminderKind.BOOKING_PLACE)
+    assert (message.status, message.recipient_user, message.recipient_email) == (
+        ReminderStatus.SENT,
+        waiting,
+        "waiting@force.example",
+    )
+    assert message.item == session.course.title
+    (email,) = mail.outbox
+    assert email.subject == f"You have a place: {session.course.title}"
+    assert email.extra_headers["X-Reminder-Id"] == str(message.pk)
+    # A duplicated task, a sweep: nothing more.
+    assert reminders_send(reminder_ids=[message.pk]).sent == 0
+    assert reminders_sweep(older_than=datetime.timedelta(0)) == 0
+    assert len(mail.outbox) == 1
+    assert [n.kind for n in Notification.objects.filter(recipient_user=waiting)] == [ReminderKind.BOOKING_PLACE]
+
+
+def test_a_rolled_back_promotion_tells_no_one(full_session, django_capture_on_commit_callbacks):
+    session, holder, waiting = full_session
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        booking_cancel(user=holder, booking=Booking.objects.get(user=holder))
+        raise RuntimeError("the request failed after the cancellation")
+    assert not Reminder.objects.exists() and mail.outbox == []
+    assert Booking.objects.get(user=waiting).status == "waitlisted"
+
+
+def test_a_place_given_up_before_the_message_leaves_is_not_announced(full_session):
+    session, holder, waiting = full_session
+    booking_cancel(user=holder, booking=Booking.objects.get(user=holder))  # commit callbacks not run
+    booking_cancel(user=waiting, booking=Booking.objects.get(user=waiting))
+    (message,) = Reminder.objects.all()
+    assert reminders_send(reminder_ids=[message.pk]).skipped == 1
+    message.refresh_from_db()
+    assert (message.status, message.skip_reason) == (
+        ReminderStatus.SKIPPED,
+        "Not sent: the place is no longer theirs.",
+    )
+    assert mail.outbox == []
+
+
+# Daily runs ----------------------------------------------------------------------------------
+
+
+def at(clock, hour: int, minute: int, day: datetime.date | None = None) -> datetime.datetime:
+    day = day or timezone.localdate()
+    moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=LONDON)
+    clock.move_to(moment)
+    return moment
+
+
+@pytest.fixture
+def schedule():
+    call_command("setup_periodic_tasks", stdout=io.StringIO())
+
+
+def test_every_daily_job_records_its_run(schedule, pinned_clock):
+    from compliance.reminders.tasks import plan_observation_prompts, plan_reflection_prompts, plan_reminders
+    from compliance.tasks import deactivate_leavers, sync_all
+
+    for task in (plan_reminders, plan_observation_prompts, plan_reflection_prompts, sync_all, deactivate_leavers):
+        task.delay()
+    runs = {run.job: run for run in DayRun.objects.filter(day=timezone.localdate())}
+    assert sorted(runs) == sorted(
+        [
+            "compliance.reminders.tasks.plan_observation_prompts",
+            "compliance.reminders.tasks.plan_reflection_prompts",
+            "compliance.reminders.tasks.plan_reminders",
+            "compliance.tasks.deactivate_leavers",
+            "compliance.tasks.sync_all",
+        ]
+    )
+    assert all(run.finished_at and run.attempts == 1 and not run.last_error for run in runs.values())
+    assert runs["compliance.tasks.deactivate_leavers"].result == {"deactivated": 0}
+
+
+def test_a_run_that_fails_is_recorded_unfinished(schedule, monkeypatch):
+    from compliance.reminders import tasks
+
+    def broken(**kwargs):
+        raise ValueError("a policy row the planner cannot read")
+
+    monkeypatch.setattr(tasks, "reminders_plan", broken)
+    with pytest.raises(ValueError):
+        tasks.plan_reminders.apply(throw=True)
+    run = DayRun.objects.get(job="compliance.reminders.tasks.plan_reminders")
+    assert run.finished_at is None and run.last_error == "ValueError: a policy row the planner cannot read"
+
+
+def test_the_sweep_redoes_a_lost_daily_run_the_same_day_and_only_once(
+    schedule, pinned_clock, django_capture_on_commit_callbacks
+):
+    job = "compliance.reminders.tasks.plan_reminders"
+    day = datetime.date(2026, 6, 17)
+    at(pinned_clock, 6, 5, day)
+    # The beat was down all night: the overnight jobs are redone, the 06:00 one is within its grace.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sorted(daily_runs_catch_up()) == sorted(OVERNIGHT)
+    at(pinned_clock, 6, 11, day)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_reminders()["daily_jobs_redone"] == [job]
+    run = DayRun.objects.get(job=job, day=day)
+    assert run.finished_at is not None and run.queued_at is not None
+    at(pinned_clock, 6, 12, day)
+    assert daily_runs_catch_up() == []
+
+
+def test_an_unfinished_run_is_redone_only_once_it_is_stale(schedule, pinned_clock, django_capture_on_commit_callbacks):
+    job = "compliance.reminders.tasks.plan_reminders"
+    day = datetime.date(2026, 6, 17)
+    PeriodicTask.objects.exclude(task=job).update(enabled=False)
+    started = at(pinned_clock, 6, 0, day)
+    DayRun.objects.create(job=job, day=day, started_at=started, attempts=1)  # its worker died
+    at(pinned_clock, 6, 25, day)
+    assert daily_runs_catch_up() == []
+    at(pinned_clock, 6, 31, day)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert daily_runs_catch_up() == [job]
+    assert DayRun.objects.get(job=job, day=day).finished_at is not None
+
+
+def test_a_disabled_or_not_daily_schedule_is_left_alone(schedule, pinned_clock):
+    PeriodicTask.objects.filter(task="compliance.reminders.tasks.plan_reminders").update(enabled=False)
+    at(pinned_clock, 23, 0, datetime.date(2026, 6, 17))
+    redone = daily_runs_catch_up()
+    assert "compliance.reminders.tasks.plan_reminders" not in redone
+    assert "courses.tasks.publish_scheduled" not in redone
+    assert len(redone) == 4
