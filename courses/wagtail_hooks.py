@@ -1,11 +1,12 @@
 """Wagtail admin registration for courses: face-to-face sessions (bookings are managed by
-learners and through each session's attendance register, so the waiting list stays fair)."""
+learners and through each session's attendance register, so the waiting list stays fair), and
+SCORM packages (uploaded and checked here, then chosen by a SCORM module page)."""
 
 from django.urls import reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -13,7 +14,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from courses.access import Right, RightPolicy, user_has_right
-from courses.models import FaceToFaceSession, Topic
+from courses.models import FaceToFaceSession, ScormPackage, Topic
+from courses.scorm.forms import ScormPackageForm
 
 
 class RegisterLinkColumn(Column):
@@ -71,11 +73,28 @@ class FaceToFaceSessionViewSet(ModelViewSet):
     ]
 
 
+register_permission_policy(
+    ScormPackage, RightPolicy(ScormPackage, right=Right.EDIT_CONTENT, actions=("add", "change", "delete", "view"))
+)
+
+
+class ScormPackageViewSet(ModelViewSet):
+    model = ScormPackage
+    icon = "doc-full-inverse"
+    menu_label = "SCORM packages"
+    add_to_admin_menu = False
+    list_display = ["title", "version", "file_count", "uploaded_at"]
+    list_filter = ["version"]
+    search_fields = ["title", "manifest_identifier"]
+    ordering = ["-uploaded_at"]
+    edit_handler = ObjectList([FieldPanel("package_file"), FieldPanel("title")], base_form_class=ScormPackageForm)
+
+
 class CoursesAdminGroup(ModelViewSetGroup):
     menu_label = "Training delivery"
     menu_icon = "date"
     menu_order = 250
-    items = (FaceToFaceSessionViewSet("face_to_face_sessions"),)
+    items = (FaceToFaceSessionViewSet("face_to_face_sessions"), ScormPackageViewSet("scorm_packages"))
 
 
 @hooks.register("register_admin_viewset")

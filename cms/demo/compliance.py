@@ -173,6 +173,11 @@ HISTORY = {
 
 def load_compliance_demo(*, seed: int, stdout) -> None:
     """Create the demo requirements and a realistic mix of completions and exceptions."""
+    # The SCORM course loads here rather than with the catalogue, whose own test pins its
+    # courses and their native screens; no requirement names it.
+    from cms.demo.scorm import load_scorm_demo
+
+    load_scorm_demo(stdout=stdout)
     rng = random.Random(seed + 4)
     today = timezone.localdate()
     courses = {c.course_code: c for c in CoursePage.objects.all()}

@@ -10,6 +10,7 @@ from .learning import (
     ReflectionPromptDelivery,
 )
 from .pages import CatalogueIndexPage, CourseAudienceTag, CoursePage, DeliveryMode, ModulePage, ProgrammePage, Topic
+from .scorm import CompletionRule, ScormAttempt, ScormModulePage, ScormPackage, ScormVersion
 from .sessions import Booking, BookingStatus, FaceToFaceSession
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "CatalogueIndexPage",
     "Certificate",
     "Completion",
+    "CompletionRule",
     "CompletionSource",
     "CourseAudienceTag",
     "CoursePage",
@@ -32,5 +34,9 @@ __all__ = [
     "ProgressStatus",
     "Reflection",
     "ReflectionPromptDelivery",
+    "ScormAttempt",
+    "ScormModulePage",
+    "ScormPackage",
+    "ScormVersion",
     "Topic",
 ]
