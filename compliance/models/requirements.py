@@ -123,7 +123,9 @@ class Requirement(models.Model):
 
     trigger = models.CharField(max_length=20, choices=TriggerKind.choices, default=TriggerKind.JOINING)
     trigger_days = models.PositiveIntegerField(
-        default=90, help_text="Days allowed after the trigger date (for a fixed date: days allowed to later joiners)."
+        default=90,
+        help_text="Days allowed after the trigger date (for a fixed date: days allowed to whoever joins, is "
+        "promoted into the audience or gains its function too late to meet it, or to everyone if it goes live late).",
     )
     trigger_function = models.CharField(
         max_length=50, blank=True, help_text="Function code, for the 'after gaining a function' trigger."

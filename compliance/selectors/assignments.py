@@ -197,10 +197,20 @@ def assignment_reason(
         )
     elif a.trigger == TriggerKind.FIXED_DATE:
         who = audience or requirement_audience_summary(requirement=r)
+        late = ctx.get("late_entrant")
+        too_late = f"too late for the campaign deadline of {_long_date(r.fixed_due_date)}"
+        allowance = "." if done else f", so this is due within {days} days: by {due}."
         if ctx.get("late_joiner"):
-            text = f"{subject} joined on {when}, after this campaign began" + (
-                "." if done else f", so this is due by {due}."
-            )
+            text = f"{subject} joined on {when}, {too_late}{allowance}"
+        elif late == "promoted":
+            role = ctx.get("rank") or f"{pronoun} current role"
+            article = "an" if role[:1].lower() in "aeiou" else "a"
+            text = f"{subject} became {article} {role} on {when}, {too_late}{allowance}"
+        elif late == "function":
+            function = (ctx.get("function") or "this function").lower()
+            text = f"{subject} became a {function} on {when}, {too_late}{allowance}"
+        elif late == "went_live":
+            text = f"This became required of {who} on {when}, {too_late}{allowance}"
         elif done:
             text = f"This is required of {who}."
         else:

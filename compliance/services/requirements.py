@@ -151,18 +151,33 @@ class CompiledRule:
             trigger_date = p.functions[r.trigger_function]
             context = {"function": self.function_names.get(r.trigger_function, r.trigger_function)}
         elif r.trigger == TriggerKind.FIXED_DATE:
-            if p.start_date > shift_days(r.fixed_due_date, -days):
-                # Joined too late to meet the campaign date: the same allowance from joining.
-                trigger_date, due = p.start_date, shift_days(p.start_date, days)
-                context = {"late_joiner": True}
-                return self._cycle(trigger_date, due, context)
-            return self._cycle(r.active_from, r.fixed_due_date, context)
+            entered, context = self.entered_audience(p)
+            if entered > shift_days(r.fixed_due_date, -days):
+                # Entered too late to meet the campaign date (joined, promoted, gained a function,
+                # or the requirement went live late): the same allowance from that day.
+                return self._cycle(entered, shift_days(entered, days), context)
+            return self._cycle(r.active_from, r.fixed_due_date, {})
         else:  # requirement start, or joining afterwards
             trigger_date = max(r.active_from, p.start_date)
             context = {"joined_after_start": p.start_date > r.active_from}
         if r.triggered_on_or_after and trigger_date < r.triggered_on_or_after:
             return None
         return self._cycle(trigger_date, shift_days(trigger_date, days), context)
+
+    def entered_audience(self, p: PersonFacts) -> tuple[datetime.date, dict]:
+        """The day this person entered the requirement's audience, as far as their record shows,
+        and how: joining the force, taking the rank or level the rule names, gaining a function
+        it names, or the requirement going live. A move between units has no date in the HR
+        record, so it counts from the latest of the others."""
+        r = self.requirement
+        entries = [(p.start_date, {"late_joiner": True}), (r.active_from, {"late_entrant": "went_live"})]
+        if self.include_ranks or self.include_levels or self.exclude_ranks or self.exclude_levels:
+            entries.append((p.role_start_date, {"late_entrant": "promoted", "rank": p.rank_or_grade}))
+        gained = [(day, code) for code, day in p.functions.items() if code in self.include_functions]
+        if gained:
+            day, code = min(gained)
+            entries.append((day, {"late_entrant": "function", "function": self.function_names.get(code, code)}))
+        return max(entries, key=lambda entry: entry[0])
 
     def _cycle(self, trigger_date: datetime.date, due: datetime.date, context: dict) -> FirstCycle:
         return FirstCycle(trigger_date, due, self.cycle_counts_from(due), context)

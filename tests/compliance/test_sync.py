@@ -277,6 +277,59 @@ def test_fixed_date_and_late_joiners():
     assert current(late, requirement).due_date == datetime.date(2027, 1, 19)
 
 
+def campaign(**fields):
+    return make_requirement(trigger="fixed_date", fixed_due_date=datetime.date(2026, 6, 30), trigger_days=60, **fields)
+
+
+def test_a_person_promoted_into_a_campaign_audience_late_gets_the_allowance_from_promotion():
+    """Promoted into the audience nine days before the deadline: not overdue on the spot."""
+    veteran = make_person(rank_or_grade="Inspector", role_start_date=datetime.date(2019, 3, 1))
+    promoted = make_person(rank_or_grade="Inspector", role_start_date=datetime.date(2026, 6, 21))
+    requirement = campaign(include_ranks=["Inspector"])
+    sync_all(today=TODAY)
+    assert current(veteran, requirement).due_date == datetime.date(2026, 6, 30)
+    late = current(promoted, requirement)
+    assert (late.trigger_date, late.due_date) == (datetime.date(2026, 6, 21), datetime.date(2026, 8, 20))
+    assert assignment_reason(assignment=late) == (
+        "You became an Inspector on 21 June 2026, too late for the campaign deadline of 30 June 2026, "
+        "so this is due within 60 days: by 20 August 2026."
+    )
+    assert assignment_status(assignment=late, today=datetime.date(2026, 7, 1)) != Status.OVERDUE
+
+
+def test_a_person_entering_by_a_new_function_gets_the_allowance_from_that_day():
+    person = make_person()
+    PersonFunction.objects.create(
+        person=person, function=Function.objects.get(code="recruitment-assessor"), gained_on=datetime.date(2026, 6, 10)
+    )
+    requirement = campaign(include_functions=["recruitment-assessor"])
+    sync_all(today=TODAY)
+    assignment = current(person, requirement)
+    assert assignment.due_date == datetime.date(2026, 8, 9)
+    assert assignment_reason(assignment=assignment).startswith(
+        "You became a recruitment assessor on 10 June 2026, too late for the campaign deadline"
+    )
+
+
+def test_a_campaign_that_goes_live_near_its_deadline_allows_everyone_the_same_days():
+    person = make_person()
+    requirement = campaign(active_from=datetime.date(2026, 6, 12))
+    sync_all(today=TODAY)
+    assignment = current(person, requirement)
+    assert (assignment.trigger_date, assignment.due_date) == (datetime.date(2026, 6, 12), datetime.date(2026, 8, 11))
+    assert "too late for the campaign deadline of 30 June 2026" in assignment_reason(assignment=assignment)
+
+
+def test_a_promotion_long_before_the_campaign_changes_nothing():
+    """Only the latest way in counts, and only when it left too little time."""
+    person = make_person(
+        rank_or_grade="Inspector", start_date=datetime.date(2001, 1, 1), role_start_date=datetime.date(2026, 4, 1)
+    )
+    requirement = campaign(include_ranks=["Inspector"])
+    sync_all(today=TODAY)
+    assert current(person, requirement).due_date == datetime.date(2026, 6, 30)
+
+
 def test_requirement_start_trigger_for_people_already_there_and_joiners():
     veteran = make_person(start_date=datetime.date(2010, 1, 1))
     joiner = make_person(start_date=datetime.date(2026, 5, 1))
