@@ -11,7 +11,7 @@ BENCH_PEOPLE ?= 50000
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint check serve worker beat bench clean-demo
+.PHONY: demo test install lint check serve worker beat bench chaos clean-demo
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,12 @@ bench: $(STAMP)
 	$(BENCH_ENV) $(MANAGE) bench --people $(BENCH_PEOPLE)
 	$(BENCH_ENV) $(MANAGE) bench_reporting --people $(BENCH_PEOPLE)
 	$(BENCH_ENV) $(MANAGE) bench_reminders --people $(BENCH_PEOPLE)
+
+# The chaos suite (README, "Chaos"): its own PostgreSQL cluster and Redis on free ports, a real
+# worker and beat, a force of CHAOS_PEOPLE (2500); kills, stops and restarts them while the day's
+# reminders go out, and fails on any message duplicated, missing or recovered too slowly.
+chaos: $(STAMP)
+	$(BIN)/python -m tests.chaos
 
 clean-demo:
 	rm -f var/db.sqlite3

@@ -1,0 +1,54 @@
+"""Reading what Django's file email backend wrote: one file per connection, messages separated
+by a line of 79 dashes. Each message is taken by its headers: `X-Reminder-Id` (the row it was
+for), `Message-ID`, `To` and `Subject`."""
+
+import email
+import email.policy
+from dataclasses import dataclass
+from pathlib import Path
+
+SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+
+
+@dataclass(frozen=True)
+class Sent:
+    reminder_id: int | None
+    message_id: str
+    to: str
+    subject: str
+    file: str
+
+
+def read_outbox(outbox: Path) -> list[Sent]:
+    messages = []
+    for path in sorted(outbox.iterdir()):
+        if not path.is_file():
+            continue
+        for chunk in path.read_bytes().split(SEPARATOR):
+            if not chunk.strip():
+                continue
+            head = chunk.split(b"\n\n", 1)[0]
+            parsed = email.message_from_bytes(head + b"\n\n", policy=email.policy.compat32)
+            raw_id = (parsed.get("X-Reminder-Id") or "").strip()
+            messages.append(
+                Sent(
+                    reminder_id=int(raw_id) if raw_id.isdigit() else None,
+                    message_id=(parsed.get("Message-ID") or "").strip(),
+                    to=(parsed.get("To") or "").strip().lower(),
+                    subject=" ".join((parsed.get("Subject") or "").split()),
+                    file=path.name,
+                )
+            )
+    return messages
+
+
+def count_messages(outbox: Path) -> int:
+    """A cheap running count while a campaign goes on."""
+    total = 0
+    for path in outbox.iterdir():
+        if path.is_file():
+            try:
+                total += path.read_bytes().count(b"\nX-Reminder-Id: ")
+            except OSError:
+                continue
+    return total
