@@ -15,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 
 from courses.access import Right, RightPolicy, user_has_right
 from courses.models import FaceToFaceSession, ScormPackage, Topic
+from courses.scorm.admin_views import ScormPackageDeleteView
 from courses.scorm.forms import ScormPackageForm
 
 
@@ -80,6 +81,7 @@ register_permission_policy(
 
 class ScormPackageViewSet(ModelViewSet):
     model = ScormPackage
+    delete_view_class = ScormPackageDeleteView
     icon = "doc-full-inverse"
     menu_label = "SCORM packages"
     add_to_admin_menu = False

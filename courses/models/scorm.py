@@ -49,7 +49,8 @@ class ScormPackage(models.Model):
         verbose_name = "SCORM package"
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.get_version_display()})"
+        label = self.get_version_display()
+        return self.title if label in self.title else f"{self.title} ({label})"
 
     @property
     def is_scorm_12(self) -> bool:
