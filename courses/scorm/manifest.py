@@ -1,5 +1,8 @@
 """`imsmanifest.xml`, read safely: which SCORM version, which SCOs to play and in what order.
 
+An item whose resource is an asset (no SCORM API calls) is played like a SCO and counts as
+completed once the learner has opened it, as SCORM has an LMS do.
+
 The manifest is parsed with defusedxml, which refuses a DTD, entity declarations and
 external references, so a manifest cannot read files from the server or expand itself (XXE,
 "billion laughs"). The version comes from `<schemaversion>` (or, when that is missing, the
@@ -92,7 +95,7 @@ def _xml_base(element) -> str:
     return element.attrib.get("{http://www.w3.org/XML/1998/namespace}base", "").strip()
 
 
-def detect_version(root) -> str:
+def detect_version(root, raw: bytes = b"") -> str:
     metadata = _child(root, "metadata")
     declared = re.sub(r"\s+", " ", _text(metadata, "schemaversion")).lower()
     if declared in ("1.2",):
@@ -113,11 +116,12 @@ def detect_version(root) -> str:
         if isinstance(element.tag, str):
             names.add(element.tag.split("}")[0])
             names.update(key.split("}")[0] for key in element.attrib)
-    namespaces = " ".join(names)
+    # Declarations no element uses are gone after parsing: look at the text as well.
+    namespaces = " ".join(names) + " " + raw[:20_000].decode("utf-8", "replace")
     if "adlcp_rootv1p2" in namespaces or "imscp_rootv1p1p2" in namespaces:
         return SCORM_12
-    if "adlcp_v1p3" in namespaces:
-        return SCORM_2004_3
+    if any(name in namespaces for name in ("adlcp_v1p3", "adlseq_v1p3", "adlnav_v1p3", "imsglobal.org/xsd/imsss")):
+        return SCORM_2004_3  # the edition is not stated: the runtime is the same
     raise PackageError(
         "The manifest names no SCORM version (no <schemaversion> and no SCORM namespace): this is not a SCORM "
         "1.2 or 2004 package."
@@ -196,7 +200,7 @@ def parse_manifest(data: bytes, *, files: set[str]) -> Manifest:
         raise PackageError(f"imsmanifest.xml is not well-formed XML: {error}.") from error
     if _local(root.tag) != "manifest":
         raise PackageError("imsmanifest.xml has no <manifest> element at its top.")
-    version = detect_version(root)
+    version = detect_version(root, data)
     resources_element = _child(root, "resources")
     resources = {}
     base = _xml_base(root)
@@ -217,8 +221,6 @@ def parse_manifest(data: bytes, *, files: set[str]) -> Manifest:
 
     def walk(parent, depth: int) -> None:
         for item in _children(parent, "item"):
-            if _attr(item, "isvisible").lower() == "false" and not _attr(item, "identifierref"):
-                continue
             ref = _attr(item, "identifierref")
             title = _text(item, "title") or _attr(item, "identifier") or "Untitled"
             if ref:
@@ -263,8 +265,6 @@ def parse_manifest(data: bytes, *, files: set[str]) -> Manifest:
     walk(organization, 1)
     if not steps:
         raise PackageError("The manifest's organisation has no item that launches a file.")
-    if not any(step.scorm_type == "sco" for step in steps):
-        raise PackageError("The package has no SCO (every resource is an asset), so it could never report completion.")
     identifiers = [step.identifier for step in steps]
     if len(set(identifiers)) != len(identifiers):
         raise PackageError("Two items of the manifest share an identifier.")

@@ -54,8 +54,9 @@ def player_context(*, module: ScormModulePage, request, preview: bool) -> dict:
             score_scaled=attempt.score_scaled if attempt else None,
             progress_measure=attempt.progress_measure if attempt else None,
         )
+        is_sco = step.get("scorm_type") == "sco"
         done = bool(attempt and attempt.completed_at) or (
-            attempt is not None and meets_rule(outcome, rule=module.completion_rule)
+            attempt is not None and is_sco and meets_rule(outcome, rule=module.completion_rule)
         )
         status, label = _status_label(attempt, outcome, done)
         steps.append(
@@ -66,7 +67,7 @@ def player_context(*, module: ScormModulePage, request, preview: bool) -> dict:
                 "depth": step.get("depth", 1),
                 "is_sco": step.get("scorm_type") == "sco",
                 "status": status,
-                "status_label": label if step.get("scorm_type") == "sco" else "Resource",
+                "status_label": label if is_sco or status != "completed" else "Opened",
                 "cmi": launch_cmi(
                     version=package.version,
                     step=step,
@@ -79,7 +80,7 @@ def player_context(*, module: ScormModulePage, request, preview: bool) -> dict:
     requested = request.GET.get("sco", "")
     current = next((s for s in steps if str(s["number"]) == requested), None)
     if current is None:
-        current = next((s for s in steps if s["is_sco"] and s["status"] != "completed"), steps[0])
+        current = next((s for s in steps if s["status"] != "completed"), steps[0])
     origin = content_origin(request)
     launch_base = ""
     if origin and active_user(user):

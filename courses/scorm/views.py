@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from courses import views as course_views
 from courses.access import active_user
+from courses.models import ModuleProgress, ProgressStatus
 from courses.models.scorm import ScormModulePage, ScormPackage
 from courses.scorm.archive import PackageError, check_path
 from courses.scorm.content import launch_policy, package_policy, site_origin, token_read
@@ -85,7 +86,18 @@ def runtime(request, module_id: int):
     try:
         if action == "initialize":
             attempt = scorm_runtime_initialize(user=request.user, module=module, sco=sco)
-            return JsonResponse({"saved": True, "sco": attempt.sco, "session": attempt.sessions})
+            module_completed = ModuleProgress.objects.filter(
+                enrolment_id=attempt.enrolment_id, module_id=module.pk, status=ProgressStatus.COMPLETED
+            ).exists()
+            return JsonResponse(
+                {
+                    "saved": True,
+                    "sco": attempt.sco,
+                    "session": attempt.sessions,
+                    "sco_completed": attempt.completed_at is not None,
+                    "module_completed": module_completed,
+                }
+            )
         if action == "commit":
             result = scorm_runtime_commit(
                 user=request.user, module=module, sco=sco, cmi=payload.get("cmi"), terminate=terminate

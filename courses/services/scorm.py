@@ -137,7 +137,7 @@ def _step(module: ScormModulePage, sco: str) -> dict:
     if not isinstance(sco, str) or not sco:
         raise LearningError("Name the SCO (its identifier in the manifest).", field_errors={"sco": "Required."})
     step = module.package.step(sco)
-    if step is None or step.get("scorm_type") != "sco":
+    if step is None:
         raise LearningError(f"The package has no SCO “{sco[:100]}”.", field_errors={"sco": "Unknown SCO."})
     return step
 
@@ -165,10 +165,18 @@ def scorm_runtime_initialize(*, user, module: ModulePage, sco: str) -> ScormAtte
     """A SCO called Initialize (LMSInitialize): a new session of its attempt. Starts the course
     and the module for the learner, as opening a native module's next screen does."""
     module = _scorm_module(module)
-    _step(module, sco)
+    step = _step(module, sco)
     attempt = _attempt(user=user, module=module, sco=sco, lock=True)
-    ScormAttempt.objects.filter(pk=attempt.pk).update(sessions=F("sessions") + 1, updated_at=timezone.now())
+    now = timezone.now()
+    ScormAttempt.objects.filter(pk=attempt.pk).update(sessions=F("sessions") + 1, updated_at=now)
+    if step.get("scorm_type") != "sco":
+        # An asset reports nothing: opened is completed.
+        ScormAttempt.objects.filter(pk=attempt.pk, completed_at__isnull=True).update(
+            completion_status="completed", completed_at=now
+        )
     attempt.refresh_from_db()
+    if step.get("scorm_type") != "sco":
+        _module_check(module=module, attempt=attempt)
     return attempt
 
 
@@ -197,6 +205,8 @@ def scorm_runtime_commit(*, user, module: ModulePage, sco: str, cmi, terminate: 
     the element that is wrong; nothing is stored then."""
     module = _scorm_module(module)
     step = _step(module, sco)
+    if step.get("scorm_type") != "sco":
+        raise LearningError(f"“{sco[:100]}” is an asset: it stores no data.", field_errors={"sco": "An asset."})
     package = module.package
     try:
         commit = parse_commit(cmi, version=package.version)
@@ -241,8 +251,9 @@ def scorm_runtime_commit(*, user, module: ModulePage, sco: str, cmi, terminate: 
 
 
 def _module_check(*, module: ScormModulePage, attempt: ScormAttempt):
-    """Complete the module when every SCO of its package has met the rule; then the course."""
-    scos = [step["identifier"] for step in module.package.sco_steps]
+    """Complete the module when every SCO of its package has met the rule (and every asset has
+    been opened); then the course."""
+    scos = [step["identifier"] for step in module.package.steps]
     attempts = list(
         ScormAttempt.objects.filter(
             enrolment_id=attempt.enrolment_id, module_id=module.pk, package_id=module.package_id

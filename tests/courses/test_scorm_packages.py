@@ -193,11 +193,29 @@ def test_a_file_that_is_not_a_zip_is_refused():
     assert refused(b"not a zip at all") == "The file is not a zip archive: upload the SCORM package as a .zip file."
 
 
-def test_a_package_with_only_assets_is_refused():
-    manifest = MANIFEST_12.format(href="index.html", extra="").replace(
-        'adlcp:scormtype="sco"', 'adlcp:scormtype="asset"'
+def test_a_package_of_assets_and_hidden_wrappers_is_read():
+    """Rustici's "one file per SCO" golf samples are all assets, under a hidden wrapper item."""
+    manifest = (
+        MANIFEST_12.format(href="index.html", extra="")
+        .replace('adlcp:scormtype="sco"', 'adlcp:scormtype="asset"')
+        .replace(
+            '<item identifier="i1"', '<item identifier="wrap" isvisible="false"><title>W</title><item identifier="i1"'
+        )
+        .replace("</item>", "</item></item>", 1)
     )
-    assert "has no SCO" in refused(make_zip({"imsmanifest.xml": manifest, "index.html": "x"}))
+    package = create(make_zip({"imsmanifest.xml": manifest, "index.html": "x"}))
+    assert [(s["identifier"], s["scorm_type"], s["depth"]) for s in package.steps] == [("i1", "asset", 2)]
+
+
+def test_a_2004_manifest_without_schemaversion_is_known_by_its_declarations():
+    manifest = (
+        '<?xml version="1.0"?><manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
+        'xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3"><organizations default="o"><organization '
+        'identifier="o"><title>T</title><item identifier="i" identifierref="r"><title>I</title></item>'
+        '</organization></organizations><resources><resource identifier="r" type="webcontent" href="a.html"/>'
+        "</resources></manifest>"
+    )
+    assert parse_manifest(manifest.encode(), files={"a.html"}).version == "2004-3"
 
 
 def test_a_bad_mastery_score_is_refused():

@@ -365,3 +365,27 @@ def test_package_files_answer_only_on_their_origin_with_their_own_policy(client,
     learner.is_active = False
     learner.save()
     assert anonymous.get(f"/scorm-content/{token}/index.html", HTTP_HOST="127.0.0.1").status_code == 404
+
+
+def test_an_asset_completes_when_opened(client, learner, course):
+    """A part that is an asset (no API calls) counts once the learner has opened it."""
+    from courses.services.scorm import scorm_package_create
+    from tests.courses.scorm_helpers import MANIFEST_12, make_zip
+
+    manifest = MANIFEST_12.format(href="index.html", extra="").replace('scormtype="sco"', 'scormtype="asset"')
+    package = scorm_package_create(upload=io.BytesIO(make_zip({"imsmanifest.xml": manifest, "index.html": "x"})))
+    module = ScormModulePage(title="Reading", slug="reading", package=package)
+    course.add_child(instance=module)
+    module.save_revision().publish()
+    refused = post(client, module, {"action": "commit", "sco": "i1", "cmi": cmi_12("passed")})
+    assert (refused.status_code, refused.json()["error"]) == (400, "“i1” is an asset: it stores no data.")
+    response = post(client, module, {"action": "initialize", "sco": "i1"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "saved": True,
+        "sco": "i1",
+        "session": 1,
+        "sco_completed": True,
+        "module_completed": True,
+    }
+    assert ModuleProgress.objects.get(module_id=module.pk).status == "completed"

@@ -50,7 +50,12 @@
       window.API_1484_11 = api;
       api.on("Initialize", function () { tell({ type: "initialize" }); });
     }
-    document.getElementById("sco").src = scoUrl;
+    var frame = document.getElementById("sco");
+    if (root.getAttribute("data-scorm-type") !== "sco") {
+      // An asset calls no API: opening it is what completes it.
+      frame.addEventListener("load", function () { tell({ type: "initialize" }); }, { once: true });
+    }
+    frame.src = scoUrl;
   }
 
   window.addEventListener("message", function (event) {
