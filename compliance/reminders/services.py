@@ -228,15 +228,12 @@ def reminders_plan(*, today: datetime.date | None = None, enqueue: bool = True) 
                 flush()
         pending.extend(_digest_rows(today=today, policies=policies))
         flush()
+        observation_prompts_plan(today=today, enqueue=False)
+        reflection_prompts_plan(today=today, enqueue=False)
         if enqueue:
-            ids = list(
-                Reminder.objects.filter(status=ReminderStatus.PLANNED, planned_on=today)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
             # A day other than today (a simulation, a re-run) is sent as of that day too.
             as_of = today if today != timezone.localdate() else None
-            result.enqueued = reminders_enqueue(reminder_ids=ids, as_of=as_of)
+            result.enqueued = reminders_enqueue(Reminder.objects.filter(planned_on=today), as_of=as_of)
     # What this day holds, however many runs inserted it (a re-run shows the same, and enqueues
     # only what is still planned).
     result.by_kind = dict(
@@ -246,19 +243,34 @@ def reminders_plan(*, today: datetime.date | None = None, enqueue: bool = True) 
     return result
 
 
-def reminders_enqueue(*, reminder_ids: list[int], as_of: datetime.date | None = None) -> int:
-    """Enqueue sending in batches once the current transaction commits (never before: a
-    rolled-back plan must send nothing). A broker that is down is logged, not raised: the rows
-    are safe in the database and the recovery sweep sends them."""
+def reminders_enqueue(rows, *, as_of: datetime.date | None = None) -> int:
+    """Enqueue sending of the planned rows among `rows` (a queryset) in batches once the current
+    transaction commits (never before: a rolled-back plan must send nothing). A batch holds
+    all of a recipient's rows, so their day goes in one email. A broker that is down is logged,
+    not raised: the rows are safe in the database and the recovery sweep sends them."""
     from .tasks import send_reminders
 
     day = as_of.isoformat() if as_of else None
     now = timezone.now()
-    for start in range(0, len(reminder_ids), BATCH_SIZE):
-        chunk = reminder_ids[start : start + BATCH_SIZE]
+    pairs = list(
+        rows.filter(status=ReminderStatus.PLANNED)
+        .order_by("recipient_email", "pk")
+        .values_list("pk", "recipient_email")
+    )
+
+    def push(chunk):
         Reminder.objects.filter(pk__in=chunk).update(queued_at=now)
-        transaction.on_commit(lambda chunk=chunk: send_reminders.delay(chunk, day), robust=True)
-    return len(reminder_ids)
+        transaction.on_commit(lambda: send_reminders.delay(chunk, day), robust=True)
+
+    chunk: list[int] = []
+    for index, (pk, email) in enumerate(pairs):
+        if len(chunk) >= BATCH_SIZE and email != pairs[index - 1][1]:
+            push(chunk)
+            chunk = []
+        chunk.append(pk)
+    if chunk:
+        push(chunk)
+    return len(pairs)
 
 
 @dataclass
@@ -268,15 +280,10 @@ class ObservationPlanResult:
     enqueued: int = 0
 
 
-def _enqueue_planned(queryset, as_of: datetime.date | None = None) -> int:
-    ids = list(queryset.filter(status=ReminderStatus.PLANNED).order_by("pk").values_list("pk", flat=True))
-    return reminders_enqueue(reminder_ids=ids, as_of=as_of)
-
-
 def observation_prompts_plan(*, today: datetime.date | None = None, enqueue: bool = True) -> ObservationPlanResult:
-    """Daily: make the observation prompts that have fallen due, then plan one message to each
-    manager with prompts not yet emailed (unless one is already on its way), all of theirs in
-    it. Set-based, and a second run, or two at once, plans nothing new."""
+    """Make the observation prompts that have fallen due, then plan one message to each manager
+    with prompts not yet emailed (unless one is already on its way), all of theirs in it.
+    Part of the daily planning; set-based, and a second run, or two at once, plans nothing new."""
     today = today or timezone.localdate()
     result = ObservationPlanResult()
     with transaction.atomic():
@@ -311,17 +318,19 @@ def observation_prompts_plan(*, today: datetime.date | None = None, enqueue: boo
         result.managers = planned.filter(status=ReminderStatus.PLANNED).count()
         if enqueue:
             as_of = today if today != timezone.localdate() else None
-            result.enqueued = _enqueue_planned(planned, as_of=as_of)
+            result.enqueued = reminders_enqueue(planned, as_of=as_of)
     return result
 
 
-def reflection_prompts_plan(*, now: datetime.datetime | None = None) -> int:
-    """Daily: plan a message for every guided-reflection prompt that has fallen due and has not
-    been sent (one per prompt, however often this runs). Returns how many were enqueued."""
-    now = now or timezone.now()
+def reflection_prompts_plan(*, today: datetime.date | None = None, enqueue: bool = True) -> int:
+    """Plan a message for every guided-reflection prompt due by the end of `today` and not yet
+    sent (one per prompt, however often this runs). Part of the daily planning. Returns how
+    many are planned and unsent."""
+    today = today or timezone.localdate()
+    tomorrow = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min))
     due = (
         ReflectionPromptDelivery.objects.filter(
-            sent_at__isnull=True, due_at__lte=now, completion__voided_at__isnull=True
+            sent_at__isnull=True, due_at__lt=tomorrow, completion__voided_at__isnull=True
         )
         .exclude(completion__user__email="")
         .values_list("pk", "weeks", "completion__user_id", "completion__user__email", "completion__user__person__id")
@@ -335,17 +344,20 @@ def reflection_prompts_plan(*, now: datetime.datetime | None = None) -> int:
                 recipient_person_id=person_id,
                 recipient_user_id=user_id,
                 recipient_email=email,
-                planned_on=timezone.localdate(now),
+                planned_on=today,
                 reason=f"Guided reflection, {weeks} weeks after completing the course.",
             )
             for pk, weeks, user_id, email, person_id in due.iterator(chunk_size=5000)
         ]
         Reminder.objects.bulk_create(rows, batch_size=INSERT_BATCH_SIZE, ignore_conflicts=True)
-        return _enqueue_planned(
-            Reminder.objects.filter(
-                kind=ReminderKind.REFLECTION_PROMPT, reflection_prompt_id__in=[r.reflection_prompt_id for r in rows]
-            )
+        planned = Reminder.objects.filter(
+            kind=ReminderKind.REFLECTION_PROMPT,
+            status=ReminderStatus.PLANNED,
+            reflection_prompt_id__in=[r.reflection_prompt_id for r in rows],
         )
+        if enqueue:
+            return reminders_enqueue(planned, as_of=today if today != timezone.localdate() else None)
+        return planned.count()
 
 
 def reminders_sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> int:
@@ -359,14 +371,10 @@ def reminders_sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> int:
         Reminder.objects.filter(status=ReminderStatus.SENDING, lease_until__lt=now).update(
             status=ReminderStatus.PLANNED, claimed_by="", lease_until=None, last_error=UNKNOWN_OUTCOME
         )
-        ids = list(
-            Reminder.objects.filter(status=ReminderStatus.PLANNED)
-            .filter(Q(queued_at__lte=now - older_than) | Q(queued_at__isnull=True, created_at__lte=now - older_than))
-            .order_by("pk")
-            .values_list("pk", flat=True)
+        waiting = Reminder.objects.filter(
+            Q(queued_at__lte=now - older_than) | Q(queued_at__isnull=True, created_at__lte=now - older_than)
         )
-        reminders_enqueue(reminder_ids=ids)
-    return len(ids)
+        return reminders_enqueue(waiting)
 
 
 # Sending -----------------------------------------------------------------------------------
@@ -374,9 +382,29 @@ def reminders_sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> int:
 
 @dataclass
 class SendResult:
-    sent: int = 0
+    sent: int = 0  # rows
     skipped: int = 0
     already_done: int = 0
+    messages: int = 0  # emails: a person's day is one
+
+
+# Messages that answer something the person did go at once, on their own; everything else a
+# person is owed on a day goes in one email.
+IMMEDIATE_KINDS = frozenset({ReminderKind.EXTENSION_DECISION, ReminderKind.BOOKING_PLACE})
+
+
+def _messages(to_send: list[tuple[Reminder, object]]) -> list[list[tuple[Reminder, object]]]:
+    """The emails these rows make: one per row of an immediate kind, and one per recipient
+    and planning day for the rest."""
+    groups: dict[tuple, list] = defaultdict(list)
+    for reminder, payload in to_send:
+        key = (
+            ("row", reminder.pk)
+            if reminder.kind in IMMEDIATE_KINDS
+            else ("day", reminder.recipient_email.lower(), reminder.planned_on)
+        )
+        groups[key].append((reminder, payload))
+    return list(groups.values())
 
 
 def _base_url() -> str:
@@ -394,31 +422,41 @@ def _course_links(requirement) -> list[tuple[str, str]]:
     return links
 
 
-def _subject(reminder: Reminder, today: datetime.date, lines=None) -> str:
-    return subject_line(_subject_text(reminder, today, lines))
+def _item_subject(reminder: Reminder, today: datetime.date, payload=None) -> str:
+    """The subject of one row's message (and its title in the notifications list)."""
+    return subject_line(_item_subject_text(reminder, today, payload))
 
 
-def _subject_text(reminder: Reminder, today: datetime.date, lines=None) -> str:
-    if reminder.kind == ReminderKind.MANAGER_DIGEST:
-        overdue = sum(1 for line in lines if line.status == Status.OVERDUE)
-        due_soon = len(lines) - overdue
-        return f"Your team's training: {overdue} overdue, {due_soon} due soon"
+def _item_subject_text(reminder: Reminder, today: datetime.date, payload) -> str:
+    kind = reminder.kind
+    if kind == ReminderKind.MANAGER_DIGEST:
+        overdue = sum(1 for line in payload if line.status == Status.OVERDUE)
+        return f"Your team's training: {overdue} overdue, {len(payload) - overdue} due soon"
+    if kind == ReminderKind.OBSERVATION_PROMPT:
+        if len(payload) == 1:
+            return f"What change have you seen in {payload[0].learner.full_name} since {payload[0].course.title}?"
+        return f"{len(payload)} people in your team finished training a while ago: what change have you seen?"
+    if kind == ReminderKind.EXTENSION_DECISION:
+        return _decision_message(reminder.extension_request)[0]
+    if kind == ReminderKind.REFLECTION_PROMPT:
+        return f"Time to reflect: {reminder.reflection_prompt.completion.course.title}"
+    if kind == ReminderKind.BOOKING_PLACE:
+        return f"You have a place: {reminder.booking.session.course.title}"
     a = reminder.assignment
     name = a.requirement.name
     due = a.effective_due_date
     days = (today - due).days
-    if reminder.kind == ReminderKind.ASSIGNED:
-        if days > 0:
-            return f"New required training: {name}, overdue since {_long_date(due)}"
+    if kind == ReminderKind.ASSIGNED:
+        if days > 0:  # never "overdue since" a day before they were asked
+            return f"New required training: {name}, please complete it as soon as you can"
         return f"New required training: {name}, due by {_long_date(due)}"
-    if reminder.kind == ReminderKind.BEFORE_DUE:
+    if kind == ReminderKind.BEFORE_DUE:
         return f"{name} is due in {-days} days, by {_long_date(due)}"
-    if reminder.kind == ReminderKind.DUE_TODAY:
+    if kind == ReminderKind.DUE_TODAY:
         return f"{name} is due today" if days <= 0 else f"{name} was due on {_long_date(due)}"
-    if reminder.kind == ReminderKind.OVERDUE:
+    if kind == ReminderKind.OVERDUE:
         return f"{name} is overdue: it was due on {_long_date(due)}"
-    person = a.person.full_name
-    return f"{person} is {days} days overdue with {name}"
+    return f"{a.person.full_name} is {days} days overdue with {name}"
 
 
 def _decision_message(request: ExtensionRequest) -> tuple[str, str]:
@@ -451,21 +489,66 @@ def _decision_message(request: ExtensionRequest) -> tuple[str, str]:
     return subject_line(subject), body
 
 
-def _compose(reminder: Reminder, today: datetime.date, payload) -> tuple[str, str, str | None]:
-    """The subject, plain text and HTML (None: plain text only) of a reminder's email, from
-    the record as it is now. `payload` is what the batch loaded for it (a digest's lines, an
-    observation prompt's prompts)."""
+def _common_context(today: datetime.date, introduction: bool) -> dict:
     base = _base_url()
-    context = {
-        "reminder": reminder,
+    return {
         "today": today,
         "base_url": base,
         "site_name": lms_setting("SITE_NAME"),
         "notifications_url": f"{base}/notifications/",
+        "my_training_url": f"{base}/my-training/",
+        "team_url": f"{base}/team/",
+        "introduction": introduction,
     }
+
+
+def _observation_items(prompts, base: str) -> list[dict]:
+    return [
+        {
+            "learner_name": p.learner.full_name,
+            "course_title": p.course.title,
+            "completed_on": timezone.localdate(p.completion.completed_at),
+            "days": (p.due_on - timezone.localdate(p.completion.completed_at)).days,
+            "url": base + reverse("compliance:observation-record", args=[p.pk]),
+        }
+        for p in prompts
+    ]
+
+
+def _obligation_context(reminder: Reminder, today: datetime.date, base: str) -> dict:
+    a = reminder.assignment
+    due = a.effective_due_date
+    context = {
+        "headline": _item_subject(reminder, today),
+        "assignment": a,
+        "requirement": a.requirement,
+        "person": a.person,
+        "due_date": due,
+        "due_passed_before_assigned": due < timezone.localdate(a.created_at),
+        "days_overdue": max((today - due).days, 0),
+        "days_left": max((due - today).days, 0),
+        # Escalations go to managers and L&D: the reason in the third person.
+        "why": assignment_reason(
+            assignment=a, perspective=LEARNER if reminder.recipient_person_id == a.person_id else MANAGER
+        ),
+        "courses": _course_links(a.requirement),
+    }
+    if reminder.kind == ReminderKind.ESCALATION_LD:
+        context["admin_url"] = f"{base}/admin/compliance_assignment/inspect/{a.pk}/"
+    return context
+
+
+def _compose(reminder: Reminder, today: datetime.date, payload, introduction: bool = False):
+    """The subject, plain text and HTML (None: plain text only) of one row's email, from the
+    record as it is now. `payload` is what the batch loaded for it (a digest's lines, an
+    observation prompt's prompts). `introduction`: the recipient's first message."""
+    context = _common_context(today, introduction)
+    base = context["base_url"]
+    subject = _item_subject(reminder, today, payload)
+    context.update(reminder=reminder, subject=subject)
     kind = reminder.kind
     if kind == ReminderKind.EXTENSION_DECISION:
-        subject, body = _decision_message(reminder.extension_request)
+        body = _decision_message(reminder.extension_request)[1]
         return subject, f"{body}\n\nSee your training: {base}/my-training/\n", None
     if kind == ReminderKind.REFLECTION_PROMPT:
         delivery = reminder.reflection_prompt
@@ -476,7 +559,7 @@ def _compose(reminder: Reminder, today: datetime.date, payload) -> tuple[str, st
             f"Write your reflection (only you can read it): "
             f"{site_url(reverse('courses:reflection_prompt', args=[delivery.pk]))}\n"
         )
-        return subject_line(f"Time to reflect: {course.title}"), text, None
+        return subject, text, None
     if kind == ReminderKind.BOOKING_PLACE:
         session = reminder.booking.session
         text = (
@@ -485,83 +568,92 @@ def _compose(reminder: Reminder, today: datetime.date, payload) -> tuple[str, st
             f"If you can no longer go, cancel it from My learning so the next person can have it: "
             f"{site_url(reverse('courses:my_learning'))}\n"
         )
-        return subject_line(f"You have a place: {session.course.title}"), text, None
+        return subject, text, None
     if kind == ReminderKind.OBSERVATION_PROMPT:
-        prompts = payload
-        if len(prompts) == 1:
-            subject = f"What change have you seen in {prompts[0].learner.full_name} since {prompts[0].course.title}?"
-        else:
-            subject = f"{len(prompts)} people in your team finished training a while ago: what change have you seen?"
+        template = "compliance/email/observation_prompt"
         context.update(
-            subject=subject_line(subject),
             manager=reminder.recipient_person,
-            items=[
-                {
-                    "learner_name": p.learner.full_name,
-                    "course_title": p.course.title,
-                    "completed_on": timezone.localdate(p.completion.completed_at),
-                    "days": (p.due_on - timezone.localdate(p.completion.completed_at)).days,
-                    "url": base + reverse("compliance:observation-record", args=[p.pk]),
-                }
-                for p in prompts
-            ],
+            items=_observation_items(payload, base),
             list_url=base + reverse("compliance:observations"),
         )
-        template = "compliance/email/observation_prompt"
     elif kind == ReminderKind.MANAGER_DIGEST:
-        lines = payload
         template = "reminders/email/digest"
         context.update(
-            subject=_subject(reminder, today, lines),
-            lines=lines,
-            overdue=[line for line in lines if line.status == Status.OVERDUE],
-            due_soon=[line for line in lines if line.status != Status.OVERDUE],
-            team_url=f"{base}/team/",
+            lines=payload,
+            overdue=[line for line in payload if line.status == Status.OVERDUE],
+            due_soon=[line for line in payload if line.status != Status.OVERDUE],
             recipient_name=reminder.recipient_person.first_name if reminder.recipient_person else "",
         )
     else:
-        a = reminder.assignment
-        due = a.effective_due_date
-        context.update(
-            subject=_subject(reminder, today),
-            assignment=a,
-            requirement=a.requirement,
-            person=a.person,
-            due_date=due,
-            days_overdue=max((today - due).days, 0),
-            days_left=max((due - today).days, 0),
-            # Escalations go to managers and L&D: the reason in the third person.
-            why=assignment_reason(
-                assignment=a, perspective=LEARNER if reminder.recipient_person_id == a.person_id else MANAGER
-            ),
-            courses=_course_links(a.requirement),
-            my_training_url=f"{base}/my-training/",
-            team_url=f"{base}/team/",
-        )
-        if kind in (ReminderKind.ESCALATION_SECOND_LINE, ReminderKind.ESCALATION_LD):
-            template = "reminders/email/escalation"
-            if kind == ReminderKind.ESCALATION_LD:
-                context["admin_url"] = f"{base}/admin/compliance_assignment/inspect/{a.pk}/"
+        context.update(_obligation_context(reminder, today, base))
+        escalation = kind in (ReminderKind.ESCALATION_SECOND_LINE, ReminderKind.ESCALATION_LD)
+        template = "reminders/email/escalation" if escalation else "reminders/email/learner"
+    text, html = (render_to_string(f"{template}.{ext}", context) for ext in ("txt", "html"))
+    return subject, text, html
+
+
+def _compose_day(rows: list[tuple[Reminder, object]], today: datetime.date, introduction: bool):
+    """One email for everything a person is owed today: their own training, their guided
+    reflections, their team, observation prompts and escalations, each in its section."""
+    context = _common_context(today, introduction)
+    base = context["base_url"]
+    mine, reflections, observations, escalations, digest = [], [], [], [], None
+    for reminder, payload in rows:
+        kind = reminder.kind
+        if kind == ReminderKind.MANAGER_DIGEST:
+            digest = {
+                "overdue": [line for line in payload if line.status == Status.OVERDUE],
+                "due_soon": [line for line in payload if line.status != Status.OVERDUE],
+            }
+        elif kind == ReminderKind.OBSERVATION_PROMPT:
+            observations.extend(_observation_items(payload, base))
+        elif kind == ReminderKind.REFLECTION_PROMPT:
+            delivery = reminder.reflection_prompt
+            reflections.append(
+                {
+                    "course_title": delivery.completion.course.title,
+                    "weeks": delivery.weeks,
+                    "prompt": delivery.completion.course.reflection_prompt,
+                    "url": site_url(reverse("courses:reflection_prompt", args=[delivery.pk])),
+                }
+            )
+        elif kind in (ReminderKind.ESCALATION_SECOND_LINE, ReminderKind.ESCALATION_LD):
+            escalations.append(_obligation_context(reminder, today, base))
         else:
-            template = "reminders/email/learner"
-    return (
-        context["subject"],
-        render_to_string(f"{template}.txt", context),
-        render_to_string(f"{template}.html", context),
+            mine.append(_obligation_context(reminder, today, base))
+    first = rows[0][0]
+    count = len(mine) + len(reflections) + len(observations) + len(escalations) + (1 if digest else 0)
+    subject = subject_line(f"Your training update for {date_format(today, 'l j F')}: {count} items")
+    context.update(
+        subject=subject,
+        recipient_name=first.recipient_person.first_name if first.recipient_person else "",
+        mine=mine,
+        reflections=reflections,
+        digest=digest,
+        observations=observations,
+        observations_url=base + reverse("compliance:observations"),
+        escalations=escalations,
     )
+    text, html = (render_to_string(f"reminders/email/day.{ext}", context) for ext in ("txt", "html"))
+    return subject, text, html
 
 
-def _email(reminder: Reminder, subject: str, text: str, html: str | None, connection) -> EmailMultiAlternatives:
+def _email(rows: list[Reminder], subject: str, text: str, html: str | None, connection) -> EmailMultiAlternatives:
+    """The message for these rows (one, or a person's day). A stable Message-ID made from its
+    first row: should a message ever be handed over twice, mail systems (and our tests)
+    recognise the copy. X-Reminder-Id lists every row it carries."""
     domain = _base_url().split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    first = min(row.pk for row in rows)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[reminder.recipient_email],
+        to=[rows[0].recipient_email],
         connection=connection,
-        # A stable Message-ID: should a message ever be handed over twice, mail systems
-        # (and our tests) recognise the copy.
-        headers={"Message-ID": f"<reminder-{reminder.pk}@{domain}>", "X-Reminder-Id": str(reminder.pk)},
+        headers={
+            "Message-ID": f"<reminder-{first}@{domain}>",
+            "X-Reminder-Id": ",".join(str(pk) for pk in sorted(row.pk for row in rows)),
+        },
     )
     if html is not None:
         message.attach_alternative(html, "text/html")
@@ -619,31 +711,33 @@ def _after_sent(reminder: Reminder, payload) -> None:
         )
 
 
-def _mark_sent(reminder: Reminder, sender: str, payload) -> None:
-    """Record a message that has left as sent, waiting out a database restart rather than
-    letting the task retry (which must never send it again)."""
+def _mark_sent(rows: list[tuple[Reminder, object]], sender: str) -> None:
+    """Record a message that has left as sent (every row it carried), waiting out a database
+    restart rather than letting the task retry (which must never send it again)."""
+    ids = [reminder.pk for reminder, _ in rows]
     deadline = time.monotonic() + MARK_SENT_PATIENCE
     while True:
         try:
             with transaction.atomic():
-                Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.SENDING, claimed_by=sender).update(
+                Reminder.objects.filter(pk__in=ids, status=ReminderStatus.SENDING, claimed_by=sender).update(
                     status=ReminderStatus.SENT, sent_at=timezone.now(), lease_until=None
                 )
-                _after_sent(reminder, payload)
+                for reminder, payload in rows:
+                    _after_sent(reminder, payload)
             return
         except (OperationalError, InterfaceError):
             if time.monotonic() > deadline:
                 # Left claimed: the sweep resends it with the same Message-ID once the lease ends.
-                logger.exception("Could not record reminder %s as sent", reminder.pk)
+                logger.exception("Could not record reminders %s as sent", ids)
                 raise
             if not db_connection.in_atomic_block:
                 db_connection.close()  # a dropped connection is reopened by the next query
             time.sleep(2)
 
 
-def _release_after_failure(reminder_id: int, sender: str, error: Exception) -> None:
+def _release_after_failure(ids: list[int], sender: str, error: Exception) -> None:
     """The message did not leave: back to planned for a retry (or failed after MAX_ATTEMPTS)."""
-    Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.SENDING, claimed_by=sender).update(
+    Reminder.objects.filter(pk__in=ids, status=ReminderStatus.SENDING, claimed_by=sender).update(
         last_error=f"{type(error).__name__}: {error}"[:500],
         claimed_by="",
         lease_until=None,
@@ -749,35 +843,53 @@ def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None =
     still_owed = _still_owed(today)
     sender = _sender_identity()
     gone: list[int] = []
+    known = set(
+        Reminder.objects.filter(recipient_email__in={r.recipient_email for r, _ in to_send}, status=ReminderStatus.SENT)
+        .values_list("recipient_email", flat=True)
+        .distinct()
+    )
     connection = get_connection()
     with connection:
-        for reminder, payload in to_send:
-            subject, text, html = _compose(reminder, today, payload)
-            claim = Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.PLANNED)
-            if reminder.kind in OBLIGATION_KINDS:
-                claim = claim.filter(still_owed)
-            with transaction.atomic():
-                # Row-locking UPDATE, committed before the message leaves: a concurrent sender
-                # waits here, then matches nothing.
-                claimed = claim.update(
-                    status=ReminderStatus.SENDING,
-                    claimed_by=sender,
-                    lease_until=timezone.now() + LEASE,
-                    attempts=F("attempts") + 1,
-                    subject=subject[:255],
-                    # A resend after an unknown outcome keeps saying so; earlier errors are over.
-                    last_error=Case(When(last_error=UNKNOWN_OUTCOME, then=F("last_error")), default=Value("")),
-                )
+        for group in _messages(to_send):
+            claimed = []
+            for reminder, payload in group:
+                subject = _item_subject(reminder, today, payload)
+                claim = Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.PLANNED)
+                if reminder.kind in OBLIGATION_KINDS:
+                    claim = claim.filter(still_owed)
+                with transaction.atomic():
+                    # Row-locking UPDATE, committed before the message leaves: a concurrent
+                    # sender waits here, then matches nothing.
+                    taken = claim.update(
+                        status=ReminderStatus.SENDING,
+                        claimed_by=sender,
+                        lease_until=timezone.now() + LEASE,
+                        attempts=F("attempts") + 1,
+                        subject=subject[:255],
+                        # A resend after an unknown outcome keeps saying so; earlier errors are over.
+                        last_error=Case(When(last_error=UNKNOWN_OUTCOME, then=F("last_error")), default=Value("")),
+                    )
+                if taken:
+                    claimed.append((reminder, payload))
+                else:
+                    gone.append(reminder.pk)
             if not claimed:
-                gone.append(reminder.pk)
                 continue
+            introduction = claimed[0][0].recipient_email not in known
+            if len(claimed) == 1:
+                (reminder, payload) = claimed[0]
+                subject, text, html = _compose(reminder, today, payload, introduction)
+            else:
+                subject, text, html = _compose_day(claimed, today, introduction)
             try:
-                _email(reminder, subject, text, html, connection).send()
+                _email([r for r, _ in claimed], subject, text, html, connection).send()
             except Exception as error:
-                _release_after_failure(reminder.pk, sender, error)
+                _release_after_failure([r.pk for r, _ in claimed], sender, error)
                 raise
-            _mark_sent(reminder, sender, payload)
-            result.sent += 1
+            _mark_sent(claimed, sender)
+            known.add(claimed[0][0].recipient_email)
+            result.sent += len(claimed)
+            result.messages += 1
     if gone:
         # Sent by someone else meanwhile, or no longer needed: only the latter is still planned.
         skipped = _skip({"Not sent: the training was completed, exempted or withdrawn before sending.": gone})
@@ -823,7 +935,7 @@ def extension_decision_notify(*, request: ExtensionRequest) -> Reminder | None:
         planned_on=timezone.localdate(),
         reason=f"Request for more time {request.get_status_display().lower()}"[:500],
     )
-    reminders_enqueue(reminder_ids=[reminder.pk])
+    reminders_enqueue(Reminder.objects.filter(pk=reminder.pk))
     return reminder
 
 
@@ -845,5 +957,5 @@ def booking_place_notify(*, booking) -> Reminder | None:
         },
     )
     if created:
-        reminders_enqueue(reminder_ids=[reminder.pk])
+        reminders_enqueue(Reminder.objects.filter(pk=reminder.pk))
     return reminder

@@ -16,13 +16,7 @@ from django.db import InterfaceError, OperationalError, connection
 from compliance.services.runs import daily_runs_catch_up, day_run
 from courses.resilient import RETRY_ON_OUTAGE, lms_task
 
-from .services import (
-    observation_prompts_plan,
-    reflection_prompts_plan,
-    reminders_plan,
-    reminders_send,
-    reminders_sweep,
-)
+from .services import reminders_plan, reminders_send, reminders_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +36,8 @@ class QueryCounter:
 
 @lms_task(acks_late=True, reject_on_worker_lost=True, **RETRY_ON_OUTAGE)
 def plan_reminders(today: str | None = None) -> dict:
-    """The daily run: plan everything due today and enqueue sending in batches."""
+    """The daily run: plan everything due today (reminders, escalations, digests, observation
+    and reflection prompts) and enqueue sending, a person's day in one email."""
     day = datetime.date.fromisoformat(today) if today else None
 
     def work():
@@ -50,25 +45,6 @@ def plan_reminders(today: str | None = None) -> dict:
         return {"considered": result.considered, "planned": result.planned, "enqueued": result.enqueued}
 
     return day_run(plan_reminders.name, work, day=day)
-
-
-@lms_task(acks_late=True, reject_on_worker_lost=True, **RETRY_ON_OUTAGE)
-def plan_observation_prompts(today: str | None = None) -> dict:
-    """Daily: make the manager-observation prompts that have fallen due and plan one message to
-    each manager about theirs. A second run makes and plans nothing."""
-    day = datetime.date.fromisoformat(today) if today else None
-
-    def work():
-        result = observation_prompts_plan(today=day)
-        return {"created": result.created, "managers": result.managers, "enqueued": result.enqueued}
-
-    return day_run(plan_observation_prompts.name, work, day=day)
-
-
-@lms_task(acks_late=True, reject_on_worker_lost=True, **RETRY_ON_OUTAGE)
-def plan_reflection_prompts() -> dict:
-    """Daily: plan a message for each guided-reflection prompt that has fallen due, once."""
-    return day_run(plan_reflection_prompts.name, lambda: {"enqueued": reflection_prompts_plan()})
 
 
 @lms_task(

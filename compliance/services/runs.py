@@ -22,8 +22,6 @@ DAILY_JOBS = (
     "compliance.tasks.deactivate_leavers",
     "compliance.tasks.sync_all",
     "compliance.reminders.tasks.plan_reminders",
-    "compliance.reminders.tasks.plan_reflection_prompts",
-    "compliance.reminders.tasks.plan_observation_prompts",
 )
 # A run missing this long after its beat time is redone; one started (or enqueued again) and
 # not finished after STALE is taken to be lost.

@@ -13,7 +13,7 @@ from compliance.access import Role
 from compliance.models import ManagerObservation, ObservedChange
 from compliance.reminders.models import Reminder, ReminderKind, ReminderStatus
 from compliance.reminders.services import observation_prompts_plan, reminders_send
-from compliance.reminders.tasks import plan_observation_prompts, send_reminders
+from compliance.reminders.tasks import send_reminders
 from compliance.selectors.observations import CATCH_UP_DAYS, MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
 from compliance.services.observations import observation_prompts_create_due, observation_record
 from courses.models import Completion, CompletionSource
@@ -88,8 +88,8 @@ def test_running_twice_makes_and_sends_nothing_new(course, sergeant, django_capt
     assert (first.created, first.managers, first.enqueued) == (1, 1, 1)
     assert len(mail.outbox) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        second = plan_observation_prompts()
-    assert second == {"created": 0, "managers": 0, "enqueued": 0}
+        second = observation_prompts_plan()
+    assert (second.created, second.managers, second.enqueued) == (0, 0, 0)
     assert len(mail.outbox) == 1
     assert ManagerObservation.objects.count() == 1
     assert ManagerObservation.objects.get().prompted_at is not None

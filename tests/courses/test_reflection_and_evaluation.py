@@ -30,15 +30,17 @@ def test_prompts_are_scheduled_and_emailed_exactly_once(completed, django_captur
     assert deliveries[0].due_at == completed.completed_at + datetime.timedelta(weeks=2)
     later = timezone.now() + datetime.timedelta(weeks=7)
     with django_capture_on_commit_callbacks(execute=True):
-        assert reflection_prompts_plan(now=later) == 2
-    assert len(mail.outbox) == 2
+        assert reflection_prompts_plan(today=timezone.localdate(later)) == 2
+    # Both prompts due that day, in the learner's one email of the day.
+    (message,) = mail.outbox
+    ids = sorted(Reminder.objects.filter(kind=ReminderKind.REFLECTION_PROMPT).values_list("pk", flat=True))
+    assert message.extra_headers["X-Reminder-Id"] == ",".join(map(str, ids))
+    assert "TIME TO REFLECT (2)" in message.body and message.body.count("/my-learning/reflections/") == 2
     with django_capture_on_commit_callbacks(execute=True):
-        assert reflection_prompts_plan(now=later) == 0
+        assert reflection_prompts_plan(today=timezone.localdate(later)) == 0
     # A duplicated or retried send sends nothing more.
-    ids = list(Reminder.objects.filter(kind=ReminderKind.REFLECTION_PROMPT).values_list("pk", flat=True))
     assert reminders_send(reminder_ids=ids).sent == 0
-    assert len(mail.outbox) == 2
-    assert "Time to reflect" in mail.outbox[0].subject and "/my-learning/reflections/" in mail.outbox[0].body
+    assert len(mail.outbox) == 1
     assert {d.sent_at is not None for d in ReflectionPromptDelivery.objects.filter(weeks__lte=6)} == {True}
     assert ReflectionPromptDelivery.objects.get(weeks=12).sent_at is None
     assert {r.recipient_email for r in Reminder.objects.all()} == {"learner@force.example"}
@@ -48,7 +50,7 @@ def test_a_failed_send_is_not_marked_and_is_retried(completed, monkeypatch):
     from django.core.mail import EmailMultiAlternatives
 
     later = timezone.now() + datetime.timedelta(weeks=3)
-    reflection_prompts_plan(now=later)  # not in a captured commit: planned, not sent
+    reflection_prompts_plan(today=timezone.localdate(later))  # not in a captured commit: planned, not sent
     (message,) = Reminder.objects.all()
     original = EmailMultiAlternatives.send
 

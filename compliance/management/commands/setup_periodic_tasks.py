@@ -7,6 +7,8 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+# Schedules the daily planning now covers: removed by this command where an earlier version made them.
+RETIRED = ["Courses: guided reflection prompts", "Compliance: manager observation prompts"]
 SCHEDULES = [
     # name, task, crontab (minute, hour), description
     (
@@ -22,18 +24,6 @@ SCHEDULES = [
         "Closes the accounts of people whose leaving date has come (HR files may send it in advance).",
     ),
     (
-        "Courses: guided reflection prompts",
-        "compliance.reminders.tasks.plan_reflection_prompts",
-        ("0", "8"),
-        "Emails each guided-reflection prompt that has fallen due, once.",
-    ),
-    (
-        "Compliance: manager observation prompts",
-        "compliance.reminders.tasks.plan_observation_prompts",
-        ("30", "8"),
-        "Asks line managers what change they have seen once a course's observation day has come, once each.",
-    ),
-    (
         "Courses: scheduled publishing",
         "courses.tasks.publish_scheduled",
         ("*/5", "*"),
@@ -43,7 +33,8 @@ SCHEDULES = [
         "Reminders: daily planning",
         "compliance.reminders.tasks.plan_reminders",
         ("0", "6"),
-        "Plans every reminder, escalation and digest due today and sends them.",
+        "Plans every reminder, escalation, digest, observation prompt and guided-reflection prompt due "
+        "today, and sends each person's day in one email.",
     ),
     (
         "Reminders: recovery sweep",
@@ -65,8 +56,8 @@ def _when(minute: str, hour: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Create or update the Celery beat schedules (leavers, nightly sync, reflection prompts, "
-        "manager observation prompts, reminders)."
+        "Create or update the Celery beat schedules (leavers, nightly sync, scheduled publishing, "
+        "the day's messages, the recovery sweep)."
     )
 
     def add_arguments(self, parser):
@@ -77,6 +68,9 @@ class Command(BaseCommand):
         from celery import current_app as app
         from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+        for name in RETIRED:
+            if PeriodicTask.objects.filter(name=name).delete()[0]:
+                self.stdout.write(f"removed {name}: the daily planning covers it")
         # Whatever the host's Celery app, these modules register the tasks (shared tasks).
         for module in sorted({task.rsplit(".", 1)[0] for _, task, _, _ in SCHEDULES}):
             importlib.import_module(module)
