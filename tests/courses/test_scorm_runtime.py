@@ -389,3 +389,27 @@ def test_an_asset_completes_when_opened(client, learner, course):
         "module_completed": True,
     }
     assert ModuleProgress.objects.get(module_id=module.pk).status == "completed"
+
+
+def test_the_player_page_reads_a_fixed_number_of_queries(client, learner, exclusion, django_assert_max_num_queries):
+    commit(client, exclusion, "micro-learn", {"completion_status": "completed", "progress_measure": "1"})
+    commit(client, exclusion, "micro-check", {"success_status": "failed", "score": {"scaled": "0.5"}})
+    with django_assert_max_num_queries(25) as captured:
+        response = client.get(exclusion.url, HTTP_HOST=SITE)
+    assert response.status_code == 200
+    state = json.loads(
+        re.search(r'id="scorm-player-state" type="application/json">(.*?)</script>', response.text).group(1)
+    )
+    assert [(s["identifier"], s["status"]) for s in state["steps"]] == [
+        ("micro-learn", "completed"),
+        ("micro-check", "failed"),
+    ]
+    assert state["current"] == 1  # the first part not yet done
+    first = len(captured)
+    # More learners' data and more attempts cost no more queries.
+    other = UserFactory()
+    client.force_login(other)
+    commit(client, exclusion, "micro-learn", {"completion_status": "incomplete"})
+    client.force_login(learner)
+    with django_assert_max_num_queries(first):
+        client.get(exclusion.url, HTTP_HOST=SITE)
