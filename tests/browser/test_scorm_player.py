@@ -169,6 +169,9 @@ def test_scorm_2004_two_parts_by_keyboard_complete_the_course(page, login, asser
     learn = ScormAttempt.objects.get(sco="micro-learn")
     assert (learn.completion_status, learn.progress_measure, learn.location) == ("completed", 1, "3")
 
+    # The part asked for the next one as it finished (adl.nav.request "continue").
+    expect(page.get_by_role("link", name="Part 2: Check your understanding")).to_have_attribute("aria-current", "step")
+    expect(sco(page).get_by_role("heading", name="Two questions")).to_be_visible()
     page.get_by_role("link", name="Part 1: Recognising microaggressions").focus()
     for _ in range(5):
         page.keyboard.press("Tab")

@@ -2,7 +2,8 @@
    "2004">). It finds the LMS's API the way the ADL and Rustici samples do, starting from the
    parent frame; shows its pages one at a time, keeping the page (location) and the learner's
    answers (suspend data) so a later session resumes; marks a short quiz itself and reports the
-   score, interactions and an objective; and saves and closes on request. */
+   score, interactions and an objective; and saves and closes on request (in SCORM 2004, asking
+   for the next part when <html data-nav-on-finish="continue">). */
 (function () {
   "use strict";
   var html = document.documentElement;
@@ -137,6 +138,9 @@
     remember();
     set(E.exit, suspend ? "suspend" : (is12 ? "" : "normal"));
     set(E.session, sessionTime());
+    if (!is12 && !suspend && html.getAttribute("data-nav-on-finish")) {
+      set("adl.nav.request", html.getAttribute("data-nav-on-finish"));
+    }
     commit();
     finish();
     document.getElementById("sco-main").hidden = true;

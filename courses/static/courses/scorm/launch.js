@@ -12,6 +12,7 @@
   var scoUrl = root.getAttribute("data-sco-url");
   var api = null;
   var terminated = false;
+  var navRequest = "";
 
   function tell(message) {
     message.sco = sco;
@@ -25,7 +26,7 @@
       if (terminate) {
         terminated = true;
       }
-      tell({ type: "commit", cmi: (body && body.cmi) || body, terminate: terminate });
+      tell({ type: "commit", cmi: (body && body.cmi) || body, terminate: terminate, nav: terminate ? navRequest : "" });
       return { result: "true", errorCode: 0 };
     },
     updateSettings: function () {}
@@ -49,6 +50,8 @@
       api.loadFromJSON(cmi, "");
       window.API_1484_11 = api;
       api.on("Initialize", function () { tell({ type: "initialize" }); });
+      // A SCO may ask for the next or previous part, or a named one, when it ends.
+      api.on("SetValue.adl.nav.request", function (element, value) { navRequest = String(value || ""); });
     }
     var frame = document.getElementById("sco");
     if (root.getAttribute("data-scorm-type") !== "sco") {

@@ -86,6 +86,54 @@
     });
   }
 
+  function currentNumber() {
+    var link = document.querySelector('[data-sco-number][aria-current="step"]');
+    return link ? Number(link.getAttribute("data-sco-number")) : state.current;
+  }
+
+  function openStep(number, announce) {
+    var step = state.steps[number];
+    if (!step || !launchBase) {
+      return;
+    }
+    var links = document.querySelectorAll("[data-sco-number]");
+    for (var i = 0; i < links.length; i += 1) {
+      if (Number(links[i].getAttribute("data-sco-number")) === number) {
+        links[i].setAttribute("aria-current", "step");
+      } else {
+        links[i].removeAttribute("aria-current");
+      }
+    }
+    frame.title = step.title + ": the module's content";
+    frame.src = launchBase + number + "/";
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", "?sco=" + number);
+    }
+    if (announce) {
+      statusLine.textContent = "Opened “" + step.title + "”.";
+    }
+  }
+
+  // SCORM 2004 navigation requests a SCO makes as it ends: the next or previous part, or one
+  // it names. (The rest of IMS Simple Sequencing is not followed.)
+  function navigate(request) {
+    var number = currentNumber();
+    var choice = /^\{target=([^}]+)\}(choice|jump)$/.exec(request || "");
+    if (request === "continue") {
+      number += 1;
+    } else if (request === "previous") {
+      number -= 1;
+    } else if (choice) {
+      var target = stepFor(choice[1]);
+      number = target ? target.number : -1;
+    } else {
+      return;
+    }
+    if (number >= 0 && number < state.steps.length) {
+      queue.then(function () { openStep(number, true); });
+    }
+  }
+
   window.addEventListener("message", function (event) {
     if (event.origin !== contentOrigin || event.source !== frame.contentWindow || !event.data) {
       return;
@@ -103,6 +151,9 @@
       send({ action: "initialize", sco: data.sco }, step);
     } else if (data.type === "commit") {
       send({ action: "commit", sco: data.sco, cmi: data.cmi, terminate: data.terminate === true }, step);
+      if (data.terminate === true && typeof data.nav === "string") {
+        navigate(data.nav);
+      }
     }
   });
 
@@ -114,18 +165,6 @@
       return;
     }
     event.preventDefault();
-    var number = link.getAttribute("data-sco-number");
-    var links = document.querySelectorAll("[data-sco-number]");
-    for (var i = 0; i < links.length; i += 1) {
-      links[i].removeAttribute("aria-current");
-    }
-    link.setAttribute("aria-current", "step");
-    var step = state.steps[Number(number)];
-    frame.title = step.title + ": the module's content";
-    frame.src = launchBase + number + "/";
-    if (window.history && window.history.replaceState) {
-      window.history.replaceState(null, "", "?sco=" + number);
-    }
-    statusLine.textContent = "Opened “" + step.title + "”.";
+    openStep(Number(link.getAttribute("data-sco-number")), true);
   });
 })();
