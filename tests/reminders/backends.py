@@ -13,13 +13,15 @@ class SlowFileBackend(EmailBackend):
 
 
 def count_messages(outbox) -> tuple[int, set[int]]:
-    """How many messages the files hold, and which reminders they were for."""
+    """How many reminders the files carry (a reminder in two messages counts twice), and which.
+    A message carries every row of a person's day: `X-Reminder-Id: 12,15`."""
     total, ids = 0, set()
     for path in outbox.iterdir():
         for line in path.read_text(errors="replace").splitlines():
             if line.startswith("X-Reminder-Id: "):
-                total += 1
-                ids.add(int(line.split(": ", 1)[1]))
+                carried = [int(pk) for pk in line.split(": ", 1)[1].split(",")]
+                total += len(carried)
+                ids.update(carried)
     return total, ids
 
 

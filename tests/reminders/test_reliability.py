@@ -22,6 +22,7 @@ from compliance.reminders.models import Reminder, ReminderPolicy, ReminderStatus
 from compliance.reminders.services import reminders_plan, reminders_sweep
 from compliance.reminders.tasks import plan_reminders
 from tests.compliance.factories import make_requirement
+from tests.factories import make_person
 from tests.workers import Worker, wait_for
 
 from .backends import count_messages
@@ -56,18 +57,18 @@ def worker_factory(tmp_path, broker, own_redis):
 
 @pytest.fixture
 def due_reminders(live_site):
-    """One learner with `n` requirements due in 14 days: `n` learner reminders today."""
+    """`n` reminders today: learners with `per_person` items each due in 14 days, so one email
+    per learner carrying `per_person` reminders."""
 
-    def make(n: int):
+    def make(n: int, per_person: int = 1):
         ReminderPolicy.objects.create(digest_enabled=False)
-        _, _, learner = make_chain()
+        _, manager, _ = make_chain()
+        requirements = [make_requirement(name=f"Requirement {i + 1}", courses=()) for i in range(per_person)]
         today = timezone.localdate()
-        for i in range(n):
-            make_assignment(
-                person=learner,
-                requirement=make_requirement(name=f"Requirement {i + 1}", courses=()),
-                due=today + datetime.timedelta(days=14),
-            )
+        for _ in range(n // per_person):
+            learner = make_person(manager=manager)
+            for requirement in requirements:
+                make_assignment(person=learner, requirement=requirement, due=today + datetime.timedelta(days=14))
         return today
 
     return make
@@ -127,11 +128,12 @@ def test_two_planners_at_once_create_and_send_nothing_twice(transactional_db, wo
     assert_sent_exactly_once(worker_factory.outbox, planned_ids())
 
 
+@pytest.mark.parametrize("per_person", [1, 3], ids=["one item each", "a day of three items each"])
 def test_worker_killed_mid_batch_then_restarted_sends_everything_once(
-    transactional_db, worker_factory, due_reminders, monkeypatch
+    transactional_db, worker_factory, due_reminders, monkeypatch, per_person
 ):
     monkeypatch.setattr(services, "BATCH_SIZE", 10)
-    today = due_reminders(60)
+    today = due_reminders(60, per_person=per_person)
     worker = worker_factory(delay=0.1)
     worker.start()
     reminders_plan(today=today)
@@ -157,7 +159,8 @@ def test_worker_killed_mid_batch_then_restarted_sends_everything_once(
     total, ids = count_messages(worker_factory.outbox)
     assert ids == planned_ids()
     declared = Reminder.objects.filter(last_error=services.UNKNOWN_OUTCOME).count()
-    assert declared <= 2 and total - len(ids) <= declared  # at most one in flight per pool process
+    # At most one message in flight per pool process, carrying one person's day.
+    assert declared <= 2 * per_person and total - len(ids) <= declared
     assert not Reminder.objects.exclude(status=ReminderStatus.SENT).exists()
 
 
