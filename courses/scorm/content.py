@@ -1,13 +1,14 @@
 """Where package files are served from, and what they may do there.
 
 A SCORM package is someone else's HTML and JavaScript. It is served from its own origin (a
-host of its own, `INCLUSION_LMS_SCORM_ORIGIN`, e.g. `https://scorm.lms.force.example`), never
-from the site's, so its scripts cannot read the site's cookies or call its pages as the
-learner. Within that origin the launch frame holds the SCORM API (scorm-again) and the SCO runs
-in a frame below it, as SCORM requires (a SCO finds `API` / `API_1484_11` in a parent frame of
-the same origin). The player page on the site's origin frames the launch frame in a sandboxed
-iframe, and the two talk only through `postMessage`, each checking the other's origin; the
-player page alone calls the site's runtime endpoint, with the learner's session and CSRF token.
+host of its own, `INCLUSION_LMS_SCORM_ORIGIN`, best on another registrable domain), never
+from the site's (a setting that names the site's own origin plays nothing), so its scripts
+cannot read the site's cookies or call its pages as the learner. Within that origin the launch
+frame holds the SCORM API (scorm-again) and the SCO runs in a frame below it, as SCORM
+requires (a SCO finds `API` / `API_1484_11` in a parent frame of the same origin). The player
+page on the site's origin frames the launch frame in a sandboxed iframe, and the two talk only
+through `postMessage`, each checking the other's origin; the player page alone calls the
+site's runtime endpoint, with the learner's session and CSRF token.
 
 Package files are reached through signed addresses: the token names the package, the learner
 and both origins, and expires with the session, so nobody browses packages without a player
@@ -37,10 +38,13 @@ def site_origin(request) -> str:
 def content_origin(request) -> str | None:
     """The origin package files are served from for a page of this request, or None."""
     configured = getattr(settings, SETTING, "") or ""
+    site = site_origin(request)
     if configured:
         parts = urlsplit(configured.strip())
-        return f"{parts.scheme}://{parts.netloc}"
-    parts = urlsplit(site_origin(request))
+        origin = f"{parts.scheme}://{parts.netloc}"
+        # The site's own origin is no place for packages: a misconfiguration plays nothing.
+        return origin if parts.scheme in ("http", "https") and parts.netloc and origin != site else None
+    parts = urlsplit(site)
     other = LOOPBACK_PAIRS.get(parts.hostname or "")
     if other is None:
         return None

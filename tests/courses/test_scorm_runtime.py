@@ -413,3 +413,16 @@ def test_the_player_page_reads_a_fixed_number_of_queries(client, learner, exclus
     client.force_login(learner)
     with django_assert_max_num_queries(first):
         client.get(exclusion.url, HTTP_HOST=SITE)
+
+
+def test_a_configured_package_origin_is_used_unless_it_is_the_sites_own(client, learner, respect, settings):
+    settings.INCLUSION_LMS_SCORM_ORIGIN = "https://lms-content.force-learning.example/"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "lms.force.example"]
+    response = client.get(respect.url, HTTP_HOST="lms.force.example")
+    assert 'src="https://lms-content.force-learning.example/scorm-player/' in response.text
+    assert "https://lms-content.force-learning.example" in response["Content-Security-Policy"]
+    for wrong in ("http://lms.force.example", "javascript:alert(1)", "lms-content.example"):
+        settings.INCLUSION_LMS_SCORM_ORIGIN = wrong
+        response = client.get(respect.url, HTTP_HOST="lms.force.example")
+        assert response.status_code == 200
+        assert "This module cannot be played at this address" in response.text and "<iframe" not in response.text
