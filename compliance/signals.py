@@ -3,6 +3,9 @@
 `people_changed` is sent with `person_ids` once HR data for those people has changed (an
 import, an admin edit, a leaver processed), so obligations can be recalculated.
 
+`extension_requested` is sent with `request` inside the transaction that records a learner's
+request for more time, so their line manager can be told in their next daily message.
+
 `extension_request_decided` is sent with `request` and `actor` inside the transaction that
 records a decision on a request for more time, so the learner can be told (by the reminders
 app, which sits above the engine).
@@ -11,4 +14,5 @@ app, which sits above the engine).
 from django.dispatch import Signal
 
 people_changed = Signal()
+extension_requested = Signal()
 extension_request_decided = Signal()

@@ -125,6 +125,7 @@ class ReminderKind(models.TextChoices):
     ESCALATION_LD = "escalation_ld", "Escalation to L&D"
     MANAGER_DIGEST = "manager_digest", "Line manager digest"
     EXTENSION_DECISION = "extension_decision", "Request for more time decided"
+    EXTENSION_REQUEST = "extension_request", "Request for more time to decide"
     OBSERVATION_PROMPT = "observation_prompt", "Observation prompt to a line manager"
     REFLECTION_PROMPT = "reflection_prompt", "Guided-reflection prompt"
     BOOKING_PLACE = "booking_place", "Place on a session freed"
@@ -141,6 +142,8 @@ OBLIGATION_KINDS = frozenset(
         ReminderKind.ESCALATION_LD,
     }
 )
+# Kinds about a request for more time (one row of each kind per request).
+REQUEST_KINDS = frozenset({ReminderKind.EXTENSION_DECISION, ReminderKind.EXTENSION_REQUEST})
 # Kinds that gather a manager's items for a period (one row per manager and period).
 PERIODIC_KINDS = frozenset({ReminderKind.MANAGER_DIGEST, ReminderKind.OBSERVATION_PROMPT})
 
@@ -204,7 +207,7 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "kind", "due_on", "offset_days", "recipient_email"],
-                condition=models.Q(assignment__isnull=False) & ~models.Q(kind="extension_decision"),
+                condition=models.Q(assignment__isnull=False) & ~models.Q(kind__in=sorted(REQUEST_KINDS)),
                 name="reminder_once_per_assignment",
             ),
             models.UniqueConstraint(
@@ -213,9 +216,9 @@ class Reminder(models.Model):
                 name="reminder_once_per_period",
             ),
             models.UniqueConstraint(
-                fields=["extension_request"],
+                fields=["extension_request", "kind"],
                 condition=models.Q(extension_request__isnull=False),
-                name="reminder_once_per_decision",
+                name="reminder_once_per_request",
             ),
             models.UniqueConstraint(
                 fields=["reflection_prompt"],
@@ -237,7 +240,7 @@ class Reminder(models.Model):
                     & models.Q(period__isnull=False)
                 )
                 | (
-                    models.Q(kind="extension_decision")
+                    models.Q(kind__in=sorted(REQUEST_KINDS))
                     & models.Q(extension_request__isnull=False)
                     & models.Q(assignment__isnull=False)
                     & models.Q(due_on__isnull=False)

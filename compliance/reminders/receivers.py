@@ -3,10 +3,15 @@ inside the transaction that caused it."""
 
 from django.dispatch import receiver
 
-from compliance.signals import extension_request_decided
+from compliance.signals import extension_request_decided, extension_requested
 from courses.signals import booking_place_given
 
-from .services import booking_place_notify, extension_decision_notify
+from .services import booking_place_notify, extension_decision_notify, extension_request_notify
+
+
+@receiver(extension_requested, dispatch_uid="reminders.extension_requested")
+def on_extension_requested(sender, request, **kwargs):
+    extension_request_notify(request=request)
 
 
 @receiver(extension_request_decided, dispatch_uid="reminders.extension_request_decided")

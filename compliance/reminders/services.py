@@ -56,7 +56,7 @@ from .selectors import (
     reminder_policies,
     user_notifications,
 )
-from .workdays import catch_up_days, is_working_day
+from .workdays import catch_up_days, is_working_day, next_working_day
 
 logger = logging.getLogger(__name__)
 
@@ -371,7 +371,7 @@ def reminders_sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> int:
         Reminder.objects.filter(status=ReminderStatus.SENDING, lease_until__lt=now).update(
             status=ReminderStatus.PLANNED, claimed_by="", lease_until=None, last_error=UNKNOWN_OUTCOME
         )
-        waiting = Reminder.objects.filter(
+        waiting = Reminder.objects.filter(planned_on__lte=timezone.localdate(now)).filter(
             Q(queued_at__lte=now - older_than) | Q(queued_at__isnull=True, created_at__lte=now - older_than)
         )
         return reminders_enqueue(waiting)
@@ -438,6 +438,9 @@ def _item_subject_text(reminder: Reminder, today: datetime.date, payload) -> str
         return f"{len(payload)} people in your team finished training a while ago: what change have you seen?"
     if kind == ReminderKind.EXTENSION_DECISION:
         return _decision_message(reminder.extension_request)[0]
+    if kind == ReminderKind.EXTENSION_REQUEST:
+        request = reminder.extension_request
+        return f"{request.assignment.person.full_name} asks for more time for {request.assignment.requirement.name}"
     if kind == ReminderKind.REFLECTION_PROMPT:
         return f"Time to reflect: {reminder.reflection_prompt.completion.course.title}"
     if kind == ReminderKind.BOOKING_PLACE:
@@ -498,7 +501,18 @@ def _common_context(today: datetime.date, introduction: bool) -> dict:
         "notifications_url": f"{base}/notifications/",
         "my_training_url": f"{base}/my-training/",
         "team_url": f"{base}/team/",
+        "requests_url": base + reverse("compliance:extension-requests"),
         "introduction": introduction,
+    }
+
+
+def _request_item(request: ExtensionRequest) -> dict:
+    return {
+        "person": request.assignment.person,
+        "requirement": request.assignment.requirement.name,
+        "requested": request.requested_due_date,
+        "due": request.assignment.effective_due_date,
+        "reason": request.reason,
     }
 
 
@@ -550,6 +564,15 @@ def _compose(reminder: Reminder, today: datetime.date, payload, introduction: bo
     if kind == ReminderKind.EXTENSION_DECISION:
         body = _decision_message(reminder.extension_request)[1]
         return subject, f"{body}\n\nSee your training: {base}/my-training/\n", None
+    if kind == ReminderKind.EXTENSION_REQUEST:
+        item = _request_item(reminder.extension_request)
+        text = (
+            f"{item['person'].full_name} ({item['person'].staff_number}) asks for more time for "
+            f"{item['requirement']}: until {_long_date(item['requested'])} instead of {_long_date(item['due'])}.\n\n"
+            f"Their reason: {item['reason']}\n\n"
+            f"Approve or refuse it: {context['requests_url']}\n"
+        )
+        return subject, text, None
     if kind == ReminderKind.REFLECTION_PROMPT:
         delivery = reminder.reflection_prompt
         course = delivery.completion.course
@@ -597,10 +620,12 @@ def _compose_day(rows: list[tuple[Reminder, object]], today: datetime.date, intr
     reflections, their team, observation prompts and escalations, each in its section."""
     context = _common_context(today, introduction)
     base = context["base_url"]
-    mine, reflections, observations, escalations, digest = [], [], [], [], None
+    mine, reflections, observations, escalations, requests, digest = [], [], [], [], [], None
     for reminder, payload in rows:
         kind = reminder.kind
-        if kind == ReminderKind.MANAGER_DIGEST:
+        if kind == ReminderKind.EXTENSION_REQUEST:
+            requests.append(_request_item(reminder.extension_request))
+        elif kind == ReminderKind.MANAGER_DIGEST:
             digest = {
                 "overdue": [line for line in payload if line.status == Status.OVERDUE],
                 "due_soon": [line for line in payload if line.status != Status.OVERDUE],
@@ -622,7 +647,7 @@ def _compose_day(rows: list[tuple[Reminder, object]], today: datetime.date, intr
         else:
             mine.append(_obligation_context(reminder, today, base))
     first = rows[0][0]
-    count = len(mine) + len(reflections) + len(observations) + len(escalations) + (1 if digest else 0)
+    count = sum(map(len, (mine, reflections, observations, escalations, requests))) + (1 if digest else 0)
     subject = subject_line(f"Your training update for {date_format(today, 'l j F')}: {count} items")
     context.update(
         subject=subject,
@@ -633,6 +658,7 @@ def _compose_day(rows: list[tuple[Reminder, object]], today: datetime.date, intr
         observations=observations,
         observations_url=base + reverse("compliance:observations"),
         escalations=escalations,
+        requests=requests,
     )
     text, html = (render_to_string(f"reminders/email/day.{ext}", context) for ext in ("txt", "html"))
     return subject, text, html
@@ -780,6 +806,11 @@ def _prepare(rows: list[Reminder], today: datetime.date) -> tuple[list[tuple[Rem
         elif kind == ReminderKind.EXTENSION_DECISION:
             if not reminder.assignment.person.is_active:
                 reason = "Not sent: the person has left."
+        elif kind == ReminderKind.EXTENSION_REQUEST:
+            if reminder.extension_request.status != ExtensionRequest.Status.PENDING:
+                reason = "Not sent: the request was decided or closed before the message went."
+            elif not (reminder.recipient_person and reminder.recipient_person.is_active):
+                reason = "Not sent: the manager has left."
         elif kind == ReminderKind.MANAGER_DIGEST:
             payload = lines_by_manager.get(reminder.recipient_person_id, [])
             if not payload:
@@ -827,6 +858,7 @@ def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None =
             "recipient_person",
             "extension_request__decided_by",
             "extension_request__assignment__requirement",
+            "extension_request__assignment__person",
             "reflection_prompt__completion__course",
             "booking__session__course",
         )
@@ -937,6 +969,26 @@ def extension_decision_notify(*, request: ExtensionRequest) -> Reminder | None:
     )
     reminders_enqueue(Reminder.objects.filter(pk=reminder.pk))
     return reminder
+
+
+def extension_request_notify(*, request: ExtensionRequest) -> Reminder | None:
+    """Tell the learner's line manager about a request for more time in their next daily
+    message (planned for the next working day; not sent if it is decided first)."""
+    manager = request.assignment.person.line_manager
+    email = manager and manager.is_active and (manager.email or getattr(manager.user, "email", ""))
+    if not email:
+        return None
+    return Reminder.objects.create(
+        kind=ReminderKind.EXTENSION_REQUEST,
+        extension_request=request,
+        assignment=request.assignment,
+        due_on=request.requested_due_date,
+        recipient_person=manager,
+        recipient_user=manager.user,
+        recipient_email=email,
+        planned_on=next_working_day(timezone.localdate()),
+        reason="A request for more time from someone they line manage.",
+    )
 
 
 def booking_place_notify(*, booking) -> Reminder | None:

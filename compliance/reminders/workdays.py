@@ -40,6 +40,15 @@ def previous_working_day(day: datetime.date) -> datetime.date:
     return earlier
 
 
+def next_working_day(day: datetime.date) -> datetime.date:
+    later = day + datetime.timedelta(days=1)
+    for _ in range(14):
+        if is_working_day(later):
+            return later
+        later += datetime.timedelta(days=1)
+    return later
+
+
 def catch_up_days(today: datetime.date) -> int:
     """How many days a planning run on `today` covers: every day since the last working day,
     so a reminder due on a Saturday or on Christmas Day goes on the next working day."""

@@ -28,7 +28,7 @@ from compliance.models import (
     Person,
 )
 from compliance.services.audit import audit_event_record
-from compliance.signals import extension_request_decided
+from compliance.signals import extension_request_decided, extension_requested
 from courses.models import Completion, CompletionSource, CoursePage
 from courses.services.completions import completion_record, completion_void
 
@@ -305,6 +305,8 @@ def extension_request_create(
         actor=user,
         changes={"assignment": assignment.pk, "reason": reason},
     )
+    # The reminders app puts it in the line manager's next daily message.
+    extension_requested.send(sender=ExtensionRequest, request=request)
     return request
 
 

@@ -345,7 +345,7 @@ def test_a_decision_email_that_fails_is_not_logged_as_sent_and_is_retried(
         extension_request_decide(request=request, actor=team.sergeant.user, approve=False, note="No")
     request.refresh_from_db()
     assert request.status == "refused"  # the decision stands
-    message = Reminder.objects.get()
+    message = Reminder.objects.get(kind="extension_decision")
     assert (message.status, message.last_error) == (ReminderStatus.PLANNED, "ConnectionRefusedError: mail relay down")
     assert not Notification.objects.exists() and mailoutbox == []
     monkeypatch.setattr(EmailMultiAlternatives, "send", original)

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from compliance.models import DayRun
-from compliance.reminders.models import Notification, Reminder, ReminderKind, ReminderStatus
-from compliance.reminders.services import reminders_send, reminders_sweep
+from compliance.reminders.models import Notification, Reminder, ReminderKind, ReminderPolicy, ReminderStatus
+from compliance.reminders.services import reminders_plan, reminders_send, reminders_sweep
 from compliance.reminders.tasks import sweep_reminders
 from compliance.services.runs import daily_runs_catch_up
 from courses.models import Booking
@@ -161,3 +161,61 @@ def test_a_disabled_or_not_daily_schedule_is_left_alone(schedule, pinned_clock):
     assert "compliance.reminders.tasks.plan_reminders" not in redone
     assert "courses.tasks.publish_scheduled" not in redone
     assert sorted(redone) == sorted(OVERNIGHT)
+
+
+# Requests for more time -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def asked(db):
+    from compliance.services.assignments import extension_request_create
+    from tests.reminders.helpers import make_assignment, make_chain
+
+    ReminderPolicy.objects.create(digest_enabled=False)
+    _, manager, learner = make_chain()
+    assignment = make_assignment(person=learner, due=timezone.localdate() + datetime.timedelta(days=40))
+    request = extension_request_create(
+        assignment=assignment,
+        user=learner.user,
+        requested_due_date=assignment.due_date + datetime.timedelta(days=30),
+        reason="Night shifts all month",
+    )
+    return manager, learner, request
+
+
+def test_a_manager_hears_of_a_request_in_their_next_daily_message(asked, django_capture_on_commit_callbacks):
+    manager, learner, request = asked
+    (row,) = Reminder.objects.filter(kind=ReminderKind.EXTENSION_REQUEST)
+    today = timezone.localdate()  # Wednesday 17 June 2026 on the suite's clock
+    assert (row.recipient_person, row.planned_on, row.status) == (
+        manager,
+        today + datetime.timedelta(days=1),
+        "planned",
+    )
+    # Not before: the sweep leaves a row planned for a later day alone.
+    assert reminders_sweep(older_than=datetime.timedelta(0)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_plan(today=today + datetime.timedelta(days=1))
+    (message,) = [m for m in mail.outbox if m.to == [manager.email]]
+    assert message.subject == f"{learner.full_name} asks for more time for {request.assignment.requirement.name}"
+    assert "Their reason: Night shifts all month" in message.body
+    assert "/compliance/extension-requests/" in message.body
+    row.refresh_from_db()
+    assert row.status == ReminderStatus.SENT
+
+
+def test_a_request_decided_before_the_message_goes_is_not_announced(asked, django_capture_on_commit_callbacks):
+    from compliance.services.assignments import extension_request_decide
+
+    manager, learner, request = asked
+    with django_capture_on_commit_callbacks(execute=True):
+        extension_request_decide(request=request, actor=manager.user, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_plan(today=timezone.localdate() + datetime.timedelta(days=1))
+    assert [m for m in mail.outbox if m.to == [manager.email]] == []
+    row = Reminder.objects.get(kind=ReminderKind.EXTENSION_REQUEST)
+    assert (row.status, row.skip_reason) == (
+        ReminderStatus.SKIPPED,
+        "Not sent: the request was decided or closed before the message went.",
+    )
+    assert [m.to for m in mail.outbox] == [[learner.email]]  # the learner hears of the decision

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def planned():
+def planned(pinned_clock):
+    pinned_clock.move_to(datetime.datetime(TODAY.year, TODAY.month, TODAY.day, 9, 30, tzinfo=datetime.UTC))
     _, _, learner = make_chain()
     make_assignment(person=learner, due=TODAY + datetime.timedelta(days=14))
     ReminderPolicy.objects.create(digest_enabled=False)
