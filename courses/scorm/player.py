@@ -83,7 +83,9 @@ def player_context(*, module: ScormModulePage, request, preview: bool) -> dict:
         current = next((s for s in steps if s["status"] != "completed"), steps[0])
     origin = content_origin(request)
     launch_base = ""
-    if origin and active_user(user):
+    # A preview is rendered on a request Wagtail makes up (the site's host, not the admin's):
+    # it lists the parts and plays nothing.
+    if origin and active_user(user) and not preview:
         request.scorm_content_origin = origin
         token = token_issue(package_id=package.pk, user_id=user.pk, content=origin, site=site_origin(request))
         launch_base = origin + reverse("courses:scorm_launch", args=[token, 0])[: -len("0/")]

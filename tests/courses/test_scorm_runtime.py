@@ -426,3 +426,22 @@ def test_a_configured_package_origin_is_used_unless_it_is_the_sites_own(client, 
         response = client.get(respect.url, HTTP_HOST="lms.force.example")
         assert response.status_code == 200
         assert "This module cannot be played at this address" in response.text and "<iframe" not in response.text
+
+
+def test_a_preview_lists_the_parts_and_records_nothing(client, exclusion):
+    """L&D preview a SCORM module: its parts, and no player (the published page plays it)."""
+    from django.test import RequestFactory
+
+    from compliance.access import Role
+
+    editor = UserFactory(username="ld.preview", roles=[Role.LD_EDITOR])
+    request = RequestFactory().get(exclusion.url, HTTP_HOST=SITE)
+    request.user = editor
+    response = exclusion.make_preview_request(original_request=request)
+    response.render()
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview: these are the module's parts." in text
+    assert "Part 2: Check your understanding" in text
+    assert "<iframe" not in text and "cannot be played" not in text
+    assert not ScormAttempt.objects.exists() and not ModuleProgress.objects.exists()
