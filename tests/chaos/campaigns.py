@@ -375,11 +375,6 @@ class Suite:
             wait_for(run.planning_received, timeout=60, what="the worker to take the planning", interval=0.05)
         run.triggered_at = time.monotonic()
 
-    def planned(self) -> bool:
-        from compliance.reminders.models import Reminder
-
-        return bool(self.safe(lambda: Reminder.objects.exists(), False))
-
     def owed_count(self, run: Run) -> int:
         return len(set(self.expected) - run.excluded - run.optional)
 
@@ -655,9 +650,15 @@ def completions(suite: Suite, run: Run) -> None:
     from compliance.reminders.models import Reminder, ReminderKind, ReminderStatus
     from courses.services.completions import completion_record
 
-    suite.trigger(run)
-    wait_for(suite.planned, timeout=120, what="the planning to commit", interval=0.05)
     learner_kinds = [ReminderKind.ASSIGNED, ReminderKind.BEFORE_DUE, ReminderKind.DUE_TODAY, ReminderKind.OVERDUE]
+    suite.trigger(run)
+    # The reminders' planning, which commits at once (the other daily jobs commit on their own).
+    wait_for(
+        lambda: suite.safe(lambda: Reminder.objects.filter(kind__in=learner_kinds).exists(), False),
+        timeout=120,
+        what="the planning to commit",
+        interval=0.05,
+    )
     # The learners whose reminders go last (the highest ids), of training with a course to complete.
     candidates = (
         Reminder.objects.filter(status=ReminderStatus.PLANNED, kind__in=learner_kinds)
@@ -700,6 +701,8 @@ def completions(suite: Suite, run: Run) -> None:
     for key in suite.expected:
         if key[0] == ReminderKind.MANAGER_DIGEST and key[2] in managers:
             run.optional.add(key)
+    if not run.excluded:
+        raise RuntimeError("no learner's reminders were still waiting to be sent: the campaign tested nothing")
     run.notes.append(
         f"{len(chosen)} learners completed after planning: {len(run.excluded)} reminders must not be sent"
         + (f" ({late} had already left)" if late else "")
