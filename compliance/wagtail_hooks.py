@@ -21,6 +21,8 @@ from compliance.admin_views import (
     AuditIndexView,
     ExemptView,
     ExtendView,
+    HrFileCheckResultView,
+    HrFileCheckView,
     ManualCompletionView,
     PersonFilterSet,
     PersonIndexView,
@@ -259,6 +261,8 @@ def register_compliance_action_urls():
         ),
         path("compliance/completions/new/", ManualCompletionView.as_view(), name="compliance_completion_new"),
         path("compliance/completions/<int:pk>/void/", VoidCompletionView.as_view(), name="compliance_completion_void"),
+        path("compliance/hr-file-check/", HrFileCheckView.as_view(), name="compliance_hr_check"),
+        path("compliance/hr-file-check/<int:pk>/", HrFileCheckResultView.as_view(), name="compliance_hr_check_result"),
     ]
 
 
@@ -272,6 +276,11 @@ def register_manual_completion_menu_item():
     return _AdminsOnlyMenuItem(
         "Enter a completion", reverse("compliance_completion_new"), icon_name="success", order=251
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_hr_file_check_menu_item():
+    return _AdminsOnlyMenuItem("Check an HR file", reverse("compliance_hr_check"), icon_name="doc-full", order=252)
 
 
 # Manager observations: response rates for L&D, in totals only ----------------------------

@@ -77,10 +77,18 @@ class ImportReport:
         """Every value the force's vocabularies do not know, by column, most frequent first: one
         mapping-file entry (or one new alias) fixes all the rows that use it."""
         by_column: dict[str, Counter] = {}
+        spelling: dict[tuple[str, str], str] = {}
         for error in self.errors:
             if error.unknown:
-                by_column.setdefault(error.column, Counter())[error.unknown] += 1
-        return {column: counts.most_common() for column, counts in sorted(by_column.items())}
+                # Spellings the import treats as one ("Det Sgt", "det-sgt") are one value, shown
+                # as first met.
+                key = " ".join(error.unknown.replace("_", " ").replace("-", " ").lower().split())
+                by_column.setdefault(error.column, Counter())[key] += 1
+                spelling.setdefault((error.column, key), error.unknown)
+        return {
+            column: [(spelling[(column, key)], rows) for key, rows in counts.most_common()]
+            for column, counts in sorted(by_column.items())
+        }
 
     def headline(self) -> str:
         if self.refused:
