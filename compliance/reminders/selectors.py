@@ -181,5 +181,10 @@ def user_unread_count(*, user) -> int:
 
 def reminder_log() -> QuerySet[Reminder]:
     return Reminder.objects.select_related(
-        "assignment__requirement", "assignment__person", "recipient_person", "recipient_user"
+        "assignment__requirement",
+        "assignment__person",
+        "recipient_person",
+        "recipient_user",
+        "reflection_prompt__completion__course",
+        "booking__session__course",
     )

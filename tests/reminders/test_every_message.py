@@ -219,3 +219,20 @@ def test_a_request_decided_before_the_message_goes_is_not_announced(asked, djang
         "Not sent: the request was decided or closed before the message went.",
     )
     assert [m.to for m in mail.outbox] == [[learner.email]]  # the learner hears of the decision
+
+
+def test_the_notification_log_lists_every_kind_with_what_it_was_about(
+    client, full_session, asked, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from compliance.access import Role
+
+    session, holder, waiting = full_session
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(user=holder, booking=Booking.objects.get(user=holder))
+    client.force_login(UserFactory(roles=[Role.COMPLIANCE_ADMIN]))
+    with django_assert_max_num_queries(40):
+        page = client.get("/admin/reminders_log/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Place on a session freed" in text and session.course.title in text
+    assert "Request for more time to decide" in text
