@@ -100,7 +100,7 @@ def key_fields() -> list[str]:
 
     names = {f.attname for f in Reminder._meta.concrete_fields}
     about = [name for name in ABOUT if name in names]
-    return ["pk", "kind", "recipient_email", "recipient_person_id", "status", "last_error", *about]
+    return ["pk", "kind", "recipient_email", "recipient_person_id", "status", "last_error", "planned_on", *about]
 
 
 def natural_key(row: dict) -> tuple:
@@ -297,7 +297,7 @@ class Suite:
     def _what_the_day_owes(self) -> dict[tuple, str]:
         from django.db import transaction
 
-        from compliance.reminders.models import Reminder
+        from compliance.reminders.models import Reminder, ReminderStatus
         from compliance.reminders.services import reminders_plan
 
         class Rollback(Exception):
@@ -310,7 +310,10 @@ class Suite:
                 if self.options.kinds == "all":
                     for planner in self._other_planners():
                         planner()
-                for row in Reminder.objects.values(*key_fields()):
+                # What is waiting to go today once the day's jobs have run (not what the force's
+                # history already sent, nor what waits for a later day).
+                waiting = Reminder.objects.filter(status=ReminderStatus.PLANNED, planned_on__lte=self.day)
+                for row in waiting.values(*key_fields()):
                     owed[natural_key(row)] = row["kind"]
                 raise Rollback
         except Rollback:
@@ -328,6 +331,11 @@ class Suite:
         if hasattr(services, "reflection_prompts_plan"):
             planners.append(services.reflection_prompts_plan)
         return planners
+
+    def owed_today(self, row: dict) -> bool:
+        """Planned for the day (a row may wait for a later day: a request for more time goes in
+        the manager's message of the next working day)."""
+        return row.get("planned_on") is None or row["planned_on"] <= self.day
 
     def fresh_database(self) -> None:
         self.close_connections()
@@ -412,7 +420,9 @@ class Suite:
         done_at = None
         while time.monotonic() < deadline:
             waiting = self.safe(
-                lambda: Reminder.objects.filter(status__in=[ReminderStatus.PLANNED, ReminderStatus.SENDING]).count()
+                lambda: Reminder.objects.filter(
+                    status__in=[ReminderStatus.PLANNED, ReminderStatus.SENDING], planned_on__lte=self.day
+                ).count()
             )
             if waiting == 0 and run.sent() >= owed:
                 outcome = self.evaluate(run)
@@ -451,25 +461,30 @@ class Suite:
         copies: dict[int, list] = defaultdict(list)
         problems_by_kind: dict[str, Counter] = defaultdict(Counter)
         for message in messages:
-            row = by_pk.get(message.reminder_id) if message.reminder_id is not None else None
-            if row is None:
+            if not message.reminder_ids:
                 outcome.extra += 1
-                problems_by_kind["(no row)" if message.reminder_id else "(no X-Reminder-Id)"]["extra"] += 1
-                continue
-            if message.to != row["recipient_email"].lower():
-                outcome.extra += 1
-                problems_by_kind[row["kind"]]["wrong recipient"] += 1
-                continue
-            copies[row["pk"]].append(message)
+                problems_by_kind["(no X-Reminder-Id)"]["extra"] += 1
+            # A message may carry several rows (a person's day): each row it carries is delivered.
+            for reminder_id in message.reminder_ids:
+                row = by_pk.get(reminder_id)
+                if row is None:
+                    outcome.extra += 1
+                    problems_by_kind["(no row)"]["extra"] += 1
+                elif message.to != row["recipient_email"].lower():
+                    outcome.extra += 1
+                    problems_by_kind[row["kind"]]["wrong recipient"] += 1
+                else:
+                    copies[row["pk"]].append(message)
 
         owed_kinds = set(self.expected.values())
         expected = set(self.expected) - run.excluded - run.optional
         # Kinds the day's planning does not make (another task plans them): their rows are the truth.
         for key, row in by_key.items():
-            if row["kind"] not in owed_kinds and row["status"] != ReminderStatus.SKIPPED:
+            if row["kind"] not in owed_kinds and row["status"] != ReminderStatus.SKIPPED and self.owed_today(row):
                 expected.add(key)
         outcome.expected = len(expected)
         declared = 0
+        declared_messages: set[str] = set()
         for key in expected:
             row = by_key.get(key)
             sent = copies.get(row["pk"], []) if row else []
@@ -483,6 +498,7 @@ class Suite:
                 stable = len({m.message_id for m in sent}) == 1
                 if stable and row["last_error"] == UNKNOWN_OUTCOME:
                     declared += len(sent) - 1
+                    declared_messages.add(sent[0].message_id)
                     problems_by_kind[kind]["resent"] += len(sent) - 1
                 else:
                     outcome.duplicates += len(sent) - 1
@@ -498,16 +514,24 @@ class Suite:
                 problems_by_kind[row["kind"]]["extra"] += len(sent) - allowed
             elif sent:
                 optional_sent += 1
-        # A declared resend is possible once per sender killed while it held a message; more is a duplicate.
+        # A declared resend is possible once per sender killed while it held a message (a message
+        # may carry several rows); more messages than that are duplicates.
         bound = run.senders_killed
-        outcome.resent = min(declared, bound)
-        if declared > bound:
-            outcome.duplicates += declared - bound
-            outcome.notes.append(f"{declared} declared resends but only {bound} senders were killed")
+        if len(declared_messages) > bound:
+            outcome.duplicates += declared
+            outcome.notes.append(
+                f"{len(declared_messages)} messages declared resent but only {bound} senders were killed"
+            )
+        else:
+            outcome.resent = declared
         if final and run.optional:
             outcome.notes.append(f"{optional_sent} of {len(run.optional)} optional messages sent (each at most once)")
         if final:
-            waiting = Counter(row["status"] for row in rows if row["status"] in ("planned", "sending", "failed"))
+            waiting = Counter(
+                row["status"]
+                for row in rows
+                if row["status"] in ("planned", "sending", "failed") and self.owed_today(row)
+            )
             if waiting:
                 outcome.notes.append("rows left " + ", ".join(f"{s}: {n}" for s, n in sorted(waiting.items())))
             for kind, counts in sorted(problems_by_kind.items()):
@@ -626,10 +650,12 @@ def rollback(suite: Suite, run: Run) -> None:
     class Rollback(Exception):
         pass
 
+    before = Reminder.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     try:
         with transaction.atomic():
             reminders_plan(today=suite.day)  # enqueues on commit: never
-            ids = list(Reminder.objects.order_by("pk").values_list("pk", flat=True))
+            # The rows this transaction made (the force's own, planned for another day, are not its).
+            ids = list(Reminder.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True))
             for start in range(0, min(len(ids), 1000), 200):
                 # Published at once, not on commit: the worker must find nothing committed to send.
                 current_app.send_task("compliance.reminders.tasks.send_reminders", args=[ids[start : start + 200]])

@@ -1,6 +1,7 @@
 """Reading what Django's file email backend wrote: one file per connection, messages separated
 by a line of 79 dashes. Each message is taken by its headers: `X-Reminder-Id` (the row it was
-for), `Message-ID`, `To` and `Subject`."""
+for, or the rows, comma-separated, when one message carries a person's day), `Message-ID`, `To`
+and `Subject`."""
 
 import email
 import email.policy
@@ -12,7 +13,7 @@ SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
 @dataclass(frozen=True)
 class Sent:
-    reminder_id: int | None
+    reminder_ids: tuple[int, ...]  # empty: no X-Reminder-Id
     message_id: str
     to: str
     subject: str
@@ -29,10 +30,10 @@ def read_outbox(outbox: Path) -> list[Sent]:
                 continue
             head = chunk.split(b"\n\n", 1)[0]
             parsed = email.message_from_bytes(head + b"\n\n", policy=email.policy.compat32)
-            raw_id = (parsed.get("X-Reminder-Id") or "").strip()
+            raw_ids = (parsed.get("X-Reminder-Id") or "").replace(" ", "").split(",")
             messages.append(
                 Sent(
-                    reminder_id=int(raw_id) if raw_id.isdigit() else None,
+                    reminder_ids=tuple(int(i) for i in raw_ids if i.isdigit()),
                     message_id=(parsed.get("Message-ID") or "").strip(),
                     to=(parsed.get("To") or "").strip().lower(),
                     subject=" ".join((parsed.get("Subject") or "").split()),
@@ -43,12 +44,14 @@ def read_outbox(outbox: Path) -> list[Sent]:
 
 
 def count_messages(outbox: Path) -> int:
-    """A cheap running count while a campaign goes on."""
+    """A cheap running count, while a campaign goes on, of the rows the messages carried."""
     total = 0
     for path in outbox.iterdir():
         if path.is_file():
             try:
-                total += path.read_bytes().count(b"\nX-Reminder-Id: ")
+                data = path.read_bytes()
             except OSError:
                 continue
+            for line in data.split(b"\nX-Reminder-Id: ")[1:]:
+                total += line.split(b"\n", 1)[0].count(b",") + 1
     return total
