@@ -30,7 +30,8 @@ def read_outbox(outbox: Path) -> list[Sent]:
                 continue
             head = chunk.split(b"\n\n", 1)[0]
             parsed = email.message_from_bytes(head + b"\n\n", policy=email.policy.compat32)
-            raw_ids = (parsed.get("X-Reminder-Id") or "").replace(" ", "").split(",")
+            # A long list is folded over several lines: whitespace is no part of it.
+            raw_ids = "".join((parsed.get("X-Reminder-Id") or "").split()).split(",")
             messages.append(
                 Sent(
                     reminder_ids=tuple(int(i) for i in raw_ids if i.isdigit()),
@@ -52,6 +53,12 @@ def count_messages(outbox: Path) -> int:
                 data = path.read_bytes()
             except OSError:
                 continue
-            for line in data.split(b"\nX-Reminder-Id: ")[1:]:
-                total += line.split(b"\n", 1)[0].count(b",") + 1
+            for part in data.split(b"\nX-Reminder-Id: ")[1:]:
+                lines = part.split(b"\n")
+                header = lines[0]
+                for line in lines[1:]:  # continuation lines of a folded header
+                    if line[:1] not in (b" ", b"\t"):
+                        break
+                    header += line.strip()
+                total += header.count(b",") + 1
     return total
