@@ -26,6 +26,7 @@ from .disclosure import DEFAULT_THRESHOLD, ProtectedTable, Table, protect_linked
 from .perturbation import perturb_rate_cell, record_key_hash
 
 NOT_RECORDED = ("not_recorded", "Not recorded")
+SMALL_UNITS = ("_smaller_units", "Units of fewer than {threshold} people, together")
 
 
 @dataclass(frozen=True)
@@ -510,8 +511,16 @@ def fairness_inputs(
     if breakdown == "unit":
         units = OrgUnit.objects.filter(path__in={col for _, col in raw}).order_by("path")
         found = list(units.values_list("path", "code", "name"))
-        keys = {path: code for path, code, _ in found}
-        columns = tuple((code, name) for _, code, name in found)
+        # Units of fewer than `threshold` people share one column: side by side, their hidden
+        # cells would add up (through the totals) to a count of fewer than `threshold` people.
+        unit_sizes: dict[str, int] = {}
+        for (_, col), (n, *_) in raw.items():
+            unit_sizes[col] = unit_sizes.get(col, 0) + n
+        small = {path for path, size in unit_sizes.items() if size < threshold}
+        keys = {path: (SMALL_UNITS[0] if path in small else code) for path, code, _ in found}
+        columns = tuple((code, name) for path, code, name in found if path not in small)
+        if small:
+            columns += ((SMALL_UNITS[0], SMALL_UNITS[1].format(threshold=threshold)),)
     else:
         found = Requirement.objects.filter(pk__in={int(col) for _, col in raw}).order_by("name", "pk")
         columns = tuple((str(pk), name) for pk, name in found.values_list("pk", "name"))

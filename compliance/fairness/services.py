@@ -2,6 +2,8 @@
 at or exported which table."""
 
 import datetime
+import json
+from functools import lru_cache
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -67,7 +69,15 @@ def fairness_release_page(
     inputs = fairness_release_inputs(
         characteristic=characteristic, measure=measure, breakdown=breakdown, threshold=threshold, today=today
     )
-    return protect_inputs(inputs=inputs, grouping=grouping, threshold=threshold)
+    return _protected(json.dumps(inputs.to_json(), sort_keys=True), grouping, threshold)
+
+
+@lru_cache(maxsize=128)
+def _protected(inputs: str, grouping: str, threshold: int) -> RatePage:
+    """Protecting a page takes from a tenth of a second to several seconds (the audit's linear
+    programs), and the same counts always give the same page: so each process keeps the pages of
+    the releases it has shown (immutable values, keyed by the counts themselves)."""
+    return protect_inputs(inputs=PageInputs.from_json(json.loads(inputs)), grouping=grouping, threshold=threshold)
 
 
 def fairness_access_record(*, user, source: str, action: str, parameters: dict[str, str]) -> AuditEvent:
