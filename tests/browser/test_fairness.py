@@ -36,7 +36,9 @@ def test_analyst_opens_the_fairness_table_by_keyboard(page, login, assert_access
     page.get_by_label("Characteristic").select_option("ethnicity")
     page.get_by_label("Broken down by").select_option("requirement")
     _press(page.get_by_role("button", name="Show table"))
-    expect(page).to_have_url("/fairness/?characteristic=ethnicity&measure=completion&breakdown=requirement")
+    expect(page).to_have_url(
+        "/fairness/?characteristic=ethnicity&measure=completion&breakdown=requirement&grouping=fine&level=95"
+    )
     expect(page.get_by_role("table", name="Completion rate by ethnicity and training")).to_be_visible()
     # The table scrolls in a region that takes the keyboard focus.
     region = page.get_by_role("region", name="Completion rate by ethnicity and training")
@@ -44,6 +46,12 @@ def test_analyst_opens_the_fairness_table_by_keyboard(page, login, assert_access
     expect(region).to_be_focused()
     assert_accessible(page, "fairness table by ethnicity and training")
     assert AuditEvent.objects.filter(action="fairness_view", actor__username="di.analyst").count() == 2
+
+    # The page for publication stands alone and is accessible too.
+    _press(page.get_by_role("link", name="Page for publication"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Completion rate by ethnicity and training")
+    assert_accessible(page, "fairness table for publication")
+    assert AuditEvent.objects.filter(action="fairness_publish", actor__username="di.analyst").count() == 1
 
 
 def test_a_bad_choice_is_explained_accessibly(page, login, assert_accessible, force):
