@@ -698,8 +698,8 @@ def _skip(ids_by_reason: dict[str, list[int]]) -> int:
 # How long a sender holds a claimed row; longer than the mail server's timeout plus
 # MARK_SENT_PATIENCE, so the sweep never takes back a row whose sender is still trying to
 # record it as sent.
-LEASE = datetime.timedelta(minutes=4)
-MARK_SENT_PATIENCE = 150  # seconds to wait for the database to record a message as sent
+LEASE = datetime.timedelta(minutes=3)
+MARK_SENT_PATIENCE = 120  # seconds to wait for the database to record a message as sent
 UNKNOWN_OUTCOME = (
     "Outcome unknown: its sender stopped after claiming it, so it was sent again with the same "
     "Message-ID (a mail relay that de-duplicates keeps one copy)."
@@ -851,7 +851,8 @@ def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None =
     result = SendResult()
     ids = sorted(set(reminder_ids))
     rows = list(
-        Reminder.objects.filter(pk__in=ids, status=ReminderStatus.PLANNED)
+        # A row planned for a later day (a request for the manager's next daily message) waits.
+        Reminder.objects.filter(pk__in=ids, status=ReminderStatus.PLANNED, planned_on__lte=today)
         .select_related(
             "assignment__requirement",
             "assignment__person",

@@ -73,6 +73,8 @@ ENDPOINTS = [
     ("fairness by training", "get", "/fairness/?characteristic=ethnicity&measure=lateness&breakdown=requirement"),
     ("fairness csv", "get", "/fairness/csv/"),
     ("fairness xlsx", "get", "/fairness/xlsx/?measure=knowledge_check"),
+    ("fairness publication", "get", "/fairness/publish/"),
+    ("fairness publication csv", "get", "/fairness/publish/csv/"),
     ("api fairness", "api", "/api/v1/fairness/"),
     ("api fairness evaluation", "api", "/api/v1/fairness/?measure=evaluation&breakdown=requirement"),
     # The learner's own pages: everyone signed in has them (empty without an HR record).
@@ -149,6 +151,8 @@ EXPECTED = {
     "fairness by training":      [302, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
     "fairness csv":              [302, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
     "fairness xlsx":             [302, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+    "fairness publication":      [302, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+    "fairness publication csv":  [302, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
     "api fairness":              [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
     "api fairness evaluation":   [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
     "my training":               [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
