@@ -39,7 +39,7 @@ def test_prompts_are_scheduled_and_emailed_exactly_once(completed, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         assert reflection_prompts_plan(today=timezone.localdate(later)) == 0
     # A duplicated or retried send sends nothing more.
-    assert reminders_send(reminder_ids=ids).sent == 0
+    assert reminders_send(reminder_ids=ids, today=timezone.localdate(later)).sent == 0
     assert len(mail.outbox) == 1
     assert {d.sent_at is not None for d in ReflectionPromptDelivery.objects.filter(weeks__lte=6)} == {True}
     assert ReflectionPromptDelivery.objects.get(weeks=12).sent_at is None
@@ -49,8 +49,8 @@ def test_prompts_are_scheduled_and_emailed_exactly_once(completed, django_captur
 def test_a_failed_send_is_not_marked_and_is_retried(completed, monkeypatch):
     from django.core.mail import EmailMultiAlternatives
 
-    later = timezone.now() + datetime.timedelta(weeks=3)
-    reflection_prompts_plan(today=timezone.localdate(later))  # not in a captured commit: planned, not sent
+    day = timezone.localdate(timezone.now() + datetime.timedelta(weeks=3))
+    reflection_prompts_plan(today=day)  # not in a captured commit: planned, not sent
     (message,) = Reminder.objects.all()
     original = EmailMultiAlternatives.send
 
@@ -59,14 +59,14 @@ def test_a_failed_send_is_not_marked_and_is_retried(completed, monkeypatch):
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", boom)
     with pytest.raises(OSError):
-        reminders_send(reminder_ids=[message.pk])
+        reminders_send(reminder_ids=[message.pk], today=day)
     delivery = ReflectionPromptDelivery.objects.get(weeks=2)
     assert delivery.sent_at is None
     message.refresh_from_db()
     assert (message.status, message.last_error) == (ReminderStatus.PLANNED, "OSError: mail server down")
     monkeypatch.setattr(EmailMultiAlternatives, "send", original)
-    assert reminders_send(reminder_ids=[message.pk]).sent == 1
-    assert reminders_send(reminder_ids=[message.pk]).sent == 0
+    assert reminders_send(reminder_ids=[message.pk], today=day).sent == 1
+    assert reminders_send(reminder_ids=[message.pk], today=day).sent == 0
     delivery.refresh_from_db()
     assert delivery.sent_at is not None
 
