@@ -9,32 +9,19 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+# One set of process helpers for the tests and the chaos suite (which runs without pytest).
+from tests.chaos.services import HOST, free_port, port_open, wait_for  # noqa: F401
+
 ROOT = Path(settings.BASE_DIR)
 CELERY = str(Path(sys.executable).with_name("celery"))
-REDIS_HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((REDIS_HOST, 0))
-        return s.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-    try:
-        socket.create_connection((REDIS_HOST, port), 1).close()
-        return True
-    except OSError:
-        return False
+REDIS_HOST = HOST
 
 
 class OwnRedis:
@@ -76,16 +63,6 @@ class OwnRedis:
             self.process.kill()
             self.process.wait(timeout=10)
         self.process = None
-
-
-def wait_for(condition, *, timeout: float, what: str, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 @pytest.fixture(scope="module")

@@ -116,19 +116,26 @@ def _stem(choices: dict[str, str], prefix: str = "fairness") -> str:
     return stem.replace("_", "-")
 
 
-@login_required
-@require_GET
-def fairness_export_view(request, fmt: str):
+def _audited_release(request, *, action: str, fmt: str):
+    """The analyst's choices, the week's protected page and the level, with the access audited;
+    or the refusal response for choices that are not valid."""
     _analyst_or_403(request)
     form = FairnessForm(request.GET)
     if not form.is_valid():
         return _export_refusal(request, form)
     choices = form.choices()
     page = fairness_release_page(**form.table_choices())
-    level = LEVELS[choices["level"]]
-    fairness_access_record(
-        user=request.user, source="site", action=ACTION_EXPORT, parameters={**choices, "format": fmt}
-    )
+    fairness_access_record(user=request.user, source="site", action=action, parameters={**choices, "format": fmt})
+    return choices, page, LEVELS[choices["level"]]
+
+
+@login_required
+@require_GET
+def fairness_export_view(request, fmt: str):
+    released = _audited_release(request, action=ACTION_EXPORT, fmt=fmt)
+    if isinstance(released, HttpResponse):
+        return released
+    choices, page, level = released
     header = presentation.EXPORT_HEADER
     if fmt == "csv":
         rows = [row for table in page.tables for row in presentation.export_rows(page, table, level=level)]
@@ -146,16 +153,10 @@ def fairness_publish_view(request, fmt: str):
     """The protected tables fit to publish: a plain, accessible HTML page (standing alone, to be
     saved or printed) or a CSV, each with its metadata: when the counts were taken, the
     population, the method and threshold, and what each figure means."""
-    _analyst_or_403(request)
-    form = FairnessForm(request.GET)
-    if not form.is_valid():
-        return _export_refusal(request, form)
-    choices = form.choices()
-    page = fairness_release_page(**form.table_choices())
-    level = LEVELS[choices["level"]]
-    fairness_access_record(
-        user=request.user, source="site", action=ACTION_PUBLISH, parameters={**choices, "format": fmt}
-    )
+    released = _audited_release(request, action=ACTION_PUBLISH, fmt=fmt)
+    if isinstance(released, HttpResponse):
+        return released
+    choices, page, level = released
     metadata = presentation.publication_metadata(
         page,
         characteristic_label=CHARACTERISTIC_LABELS[page.characteristic],

@@ -3,6 +3,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from compliance.models.organisation import vocabulary_key
 from courses.conf import lms_setting
 
 
@@ -82,7 +83,7 @@ class ImportReport:
             if error.unknown:
                 # Spellings the import treats as one ("Det Sgt", "det-sgt") are one value, shown
                 # as first met.
-                key = " ".join(error.unknown.replace("_", " ").replace("-", " ").lower().split())
+                key = vocabulary_key(error.unknown)
                 by_column.setdefault(error.column, Counter())[key] += 1
                 spelling.setdefault((error.column, key), error.unknown)
         return {

@@ -47,7 +47,7 @@ from compliance.models import (
     RankOrGrade,
     WorkerType,
 )
-from compliance.models.organisation import LINE_PATH_STEP
+from compliance.models.organisation import LINE_PATH_STEP, vocabulary_key
 from compliance.services.audit import audit_event_build
 from compliance.services.people import _notify_people_changed, accounts_close, bulk_set, line_paths_rebuild
 
@@ -118,10 +118,6 @@ FORMULA_START = ("=", "+", "-", "@")
 EMAIL_MAX = 254
 
 
-def _key(text: str) -> str:
-    return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
-
-
 def _fold(staff_number: str) -> str:
     return staff_number.upper()
 
@@ -136,9 +132,9 @@ def _chunks(items: Iterable) -> Iterator[list]:
 
 
 def _choices_lookup(choices: type, synonyms: dict[str, str]) -> dict[str, str]:
-    lookup = {_key(value): value for value in choices.values}
-    lookup.update({_key(label): value for value, label in choices.choices})
-    lookup.update({_key(k): v for k, v in synonyms.items()})
+    lookup = {vocabulary_key(value): value for value in choices.values}
+    lookup.update({vocabulary_key(label): value for value, label in choices.choices})
+    lookup.update({vocabulary_key(k): v for k, v in synonyms.items()})
     return lookup
 
 
@@ -182,12 +178,12 @@ class _Reference:
         for rank in RankOrGrade.objects.all():
             for name in [rank.name, *rank.aliases.split(";")]:
                 if name.strip():
-                    self.ranks[_key(name)] = rank
+                    self.ranks[vocabulary_key(name)] = rank
         self.functions = {}
         self.function_names = []
         for function in Function.objects.all():
-            self.functions[_key(function.code)] = function.pk
-            self.functions[_key(function.name)] = function.pk
+            self.functions[vocabulary_key(function.code)] = function.pk
+            self.functions[vocabulary_key(function.name)] = function.pk
             self.function_names.append(function.name)
         # staff number -> (pk, manager pk); the database's tree, which the file overlays.
         self.people = {}
@@ -246,7 +242,7 @@ def _parse_row(
         except ValidationError:
             error("email", f"'{clip(value)}' is not a valid email address")
     if values["worker_type"]:
-        row.worker_type = WORKER_TYPES.get(_key(values["worker_type"]), "")
+        row.worker_type = WORKER_TYPES.get(vocabulary_key(values["worker_type"]), "")
         if not row.worker_type:
             error(
                 "worker_type",
@@ -254,7 +250,7 @@ def _parse_row(
                 unknown=clip(values["worker_type"]),
             )
     if values["leadership_level"]:
-        level = LEVELS.get(_key(values["leadership_level"]))
+        level = LEVELS.get(vocabulary_key(values["leadership_level"]))
         if level:
             row.leadership_level, row.leadership_level_overridden = level, True
         else:
@@ -265,7 +261,7 @@ def _parse_row(
                 + ", or leave it blank to derive it from the rank or grade",
             )
     if values["rank_or_grade"]:
-        rank = ref.ranks.get(_key(values["rank_or_grade"]))
+        rank = ref.ranks.get(vocabulary_key(values["rank_or_grade"]))
         if rank:
             row.rank_or_grade = rank.name
             if not row.leadership_level_overridden:
@@ -302,7 +298,7 @@ def _parse_row(
     if row.start_date and row.end_date and row.end_date < row.start_date:
         error("end_date", f"leaving date {row.end_date:%d/%m/%Y} is before the start date {row.start_date:%d/%m/%Y}")
     for name in filter(None, (part.strip() for part in values["functions"].split(";"))):
-        function_id = ref.functions.get(_key(name))
+        function_id = ref.functions.get(vocabulary_key(name))
         if function_id is None:
             known = ", ".join(ref.function_names)
             error("functions", f"unknown function '{clip(name)}'; known functions: {known}", unknown=clip(name))

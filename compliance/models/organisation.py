@@ -60,6 +60,12 @@ class OrgUnit(MP_Node):
         return f"{self.name} ({self.code})"
 
 
+def vocabulary_key(text: str) -> str:
+    """How names in the force's lists (ranks and grades, functions) are matched: letter case,
+    hyphens, underscores and runs of spaces ignored ("Det Sgt" is "det-sgt")."""
+    return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
+
+
 class RankOrGrade(models.Model):
     """The table that derives a leadership level from a rank or a staff grade."""
 

@@ -8,19 +8,15 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from compliance.models import Function, LeadershipLevel, RankOrGrade
+from compliance.models.organisation import vocabulary_key
 from compliance.services.audit import audit_event_record
 
 ALIASES_LENGTH = RankOrGrade._meta.get_field("aliases").max_length
 
 
-def _key(text: str) -> str:
-    """As the import matches names: letter case, hyphens, underscores and runs of spaces ignored."""
-    return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
-
-
 def _clean_word(value: str, what: str) -> str:
     value = " ".join(str(value).split())
-    if not value or not _key(value):
+    if not value or not vocabulary_key(value):
         raise ValidationError(f"The {what} must have letters or digits.")
     if ";" in value:
         raise ValidationError(f"The {what} '{value}' has a semicolon, which separates other names.")
@@ -43,11 +39,11 @@ def vocabulary_learn(
     for rank in RankOrGrade.objects.select_for_update():
         for name in [rank.name, *rank.aliases.split(";")]:
             if name.strip():
-                known[_key(name)] = rank
+                known[vocabulary_key(name)] = rank
     for alias, rank in (rank_aliases or {}).items():
         alias = _clean_word(alias, "other name")
-        if _key(alias) in known:
-            raise ValidationError(f"'{alias}' is already a name of {known[_key(alias)].name}.")
+        if vocabulary_key(alias) in known:
+            raise ValidationError(f"'{alias}' is already a name of {known[vocabulary_key(alias)].name}.")
         rank = RankOrGrade.objects.select_for_update().get(pk=rank.pk)
         aliases = "; ".join(part for part in [*map(str.strip, rank.aliases.split(";")), alias] if part)
         if len(aliases) > ALIASES_LENGTH:
@@ -56,7 +52,7 @@ def vocabulary_learn(
                 "edit its list under Ranks and grades, or map the value in a mapping file."
             )
         RankOrGrade.objects.filter(pk=rank.pk).update(aliases=aliases)
-        known[_key(alias)] = rank
+        known[vocabulary_key(alias)] = rank
         audit_event_record(
             action="rank_alias_added",
             obj=rank,
@@ -68,12 +64,12 @@ def vocabulary_learn(
         done.append(f"'{alias}' is now another name for {rank.name}.")
     for name, kind, level in new_ranks or []:
         name = _clean_word(name, "rank or grade")
-        if _key(name) in known:
-            raise ValidationError(f"'{name}' is already a name of {known[_key(name)].name}.")
+        if vocabulary_key(name) in known:
+            raise ValidationError(f"'{name}' is already a name of {known[vocabulary_key(name)].name}.")
         if kind not in RankOrGrade.Kind.values or level not in LeadershipLevel.values:
             raise ValidationError(f"Choose whether '{name}' is a rank or a grade, and its leadership level.")
         rank = RankOrGrade.objects.create(name=name[:64], kind=kind, leadership_level=level)
-        known[_key(name)] = rank
+        known[vocabulary_key(name)] = rank
         audit_event_record(
             action="rank_created",
             obj=rank,
