@@ -1,3 +1,4 @@
+from .accounts import SignInLink
 from .assignments import (
     Assignment,
     AssignmentEvent,
@@ -38,5 +39,6 @@ __all__ = [
     "Person",
     "PersonFunction",
     "RankOrGrade",
+    "SignInLink",
     "WorkerType",
 ]
