@@ -1,4 +1,4 @@
-"""The weekly releases of the fairness tables.
+"""The weekly releases of the fairness tables, and the community benchmark.
 
 A release holds the counts a page is computed from (never shown as they are) for one week, so
 that every view, export and API call in that week shows the same figures, whatever changes in
@@ -7,6 +7,7 @@ tables. Only `compliance.fairness.services` writes them and only the fairness se
 is ever shown; there is no admin, API or template for a release.
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -31,3 +32,25 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"Fairness release {self.measure}/{self.characteristic}/{self.breakdown} week of {self.week}"
+
+
+class CommunityBenchmark(models.Model):
+    """Population shares of the community the force serves (a census of its area, say), loaded
+    by the D&I analyst as a CSV; the latest one is what the workforce view compares with. Public
+    figures, not anyone's data: `shares` is {characteristic: {category: per cent}}."""
+
+    area = models.CharField(max_length=200, help_text="The area the shares describe, e.g. the force area.")
+    source = models.TextField(help_text="Where the figures come from: publisher, table, date, any adjustment.")
+    shares = models.JSONField()
+    file_name = models.CharField(max_length=200, blank=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-loaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Community benchmark for {self.area} ({self.loaded_at:%d %b %Y})"

@@ -44,9 +44,11 @@ from compliance.models import (
     OrgUnit,
     Person,
     PersonFunction,
+    RankChange,
     RankOrGrade,
     WorkerType,
 )
+from compliance.models.history import classify_change
 from compliance.models.organisation import LINE_PATH_STEP, vocabulary_key
 from compliance.services.audit import audit_event_build
 from compliance.services.people import _notify_people_changed, accounts_close, bulk_set, line_paths_rebuild
@@ -589,6 +591,9 @@ def _apply(rows: list[PersonRow], ref: _Reference, report: ImportReport, *, sour
     reactivated: set[int] = set()
     function_links_new: list[PersonFunction] = []
     function_links_gone: list[int] = []
+    # (person, old rank, old level, new rank, new level): the rank history's new rows.
+    rank_changes: list[tuple] = []
+    rank_change_dates: dict[str, datetime.date] = {}
     total = len(rows)
 
     def advance(fraction: float) -> None:
@@ -614,6 +619,11 @@ def _apply(rows: list[PersonRow], ref: _Reference, report: ImportReport, *, sour
                 row.role_start_date = max(today, row.start_date)
             else:
                 row.role_start_date = person.role_start_date
+        if (row.rank_or_grade, row.leadership_level) != (person.rank_or_grade, person.leadership_level):
+            rank_changes.append(
+                (person, person.rank_or_grade, person.leadership_level, row.rank_or_grade, row.leadership_level)
+            )
+            rank_change_dates[person.staff_number] = row.role_start_date
         changes = {}
         was_active = person.is_active
         for name in PERSON_FIELDS:
@@ -701,6 +711,7 @@ def _apply(rows: list[PersonRow], ref: _Reference, report: ImportReport, *, sour
     for chunk in _chunks(function_links_gone):
         PersonFunction.objects.filter(pk__in=chunk).delete()
     PersonFunction.objects.bulk_create(function_links_new, batch_size=BATCH)
+    _record_rank_changes(created, rank_changes, rank_change_dates, ref, source=source, now=now)
     advance(0.75)
     moved = line_paths_rebuild() if (created or manager_updates) else []
     advance(0.85)
@@ -734,6 +745,43 @@ def _apply(rows: list[PersonRow], ref: _Reference, report: ImportReport, *, sour
     _note_reports_of_leavers(report)
     advance(1)
     _notify_people_changed([p.pk for p in created] + [p.pk for p in to_update] + list(moved))
+
+
+def _record_rank_changes(created, changes, dates, ref: _Reference, *, source: str, now) -> None:
+    """The rank history (`RankChange`): a joiner's first rank or grade, and every change of
+    rank or grade or leadership level, from the date the new one started, classified as a
+    promotion or entry into a leadership level by the ranks and grades table."""
+    seniority = {rank.name: (rank.kind, rank.seniority) for rank in ref.ranks.values()}
+    history = [
+        RankChange(
+            person=p,
+            started_on=p.role_start_date,
+            rank_or_grade=p.rank_or_grade,
+            leadership_level=p.leadership_level,
+            source=source[:40],
+            recorded_at=now,
+        )
+        for p in created
+    ]
+    for person, old_rank, old_level, new_rank, new_level in changes:
+        promotion, level_entry = classify_change(
+            old_rank=old_rank, old_level=old_level, new_rank=new_rank, new_level=new_level, seniority=seniority
+        )
+        history.append(
+            RankChange(
+                person=person,
+                started_on=dates[person.staff_number],
+                rank_or_grade=new_rank,
+                leadership_level=new_level,
+                previous_rank_or_grade=old_rank,
+                previous_leadership_level=old_level,
+                promotion=promotion,
+                level_entry=level_entry,
+                source=source[:40],
+                recorded_at=now,
+            )
+        )
+    RankChange.objects.bulk_create(history, batch_size=BATCH)
 
 
 def _note_reports_of_leavers(report: ImportReport) -> None:

@@ -10,6 +10,7 @@ from .assignments import (
 )
 from .audit import AuditEvent
 from .equality import EqualityRecord
+from .history import RankChange
 from .imports import ImportJob
 from .observations import ManagerObservation, ObservedChange
 from .organisation import Function, LeadershipLevel, OrgUnit, Person, PersonFunction, RankOrGrade, WorkerType
@@ -38,6 +39,7 @@ __all__ = [
     "OrgUnit",
     "Person",
     "PersonFunction",
+    "RankChange",
     "RankOrGrade",
     "SignInLink",
     "WorkerType",
