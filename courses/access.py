@@ -33,6 +33,7 @@ class Right(models.TextChoices):
     READ_NOTIFICATION_LOG = "read_notification_log", "Read and export the log of messages sent"
     IMPORT_HR = "import_hr", "Send HR files through the API"
     READ_AUDIT_TRAIL = "read_audit_trail", "Search the audit trail"
+    RESEND_LEARNING_RECORDS = "resend_learning_records", "See xAPI statements the LRS did not take; send them again"
 
 
 RIGHTS: dict[str, frozenset[str]] = {
@@ -45,6 +46,7 @@ RIGHTS: dict[str, frozenset[str]] = {
     Right.READ_NOTIFICATION_LOG: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_LEAD, Role.LD_EDITOR}),
     Right.IMPORT_HR: frozenset({Role.HR_SERVICE}),  # its own right: administering compliance is not enough
     Right.READ_AUDIT_TRAIL: frozenset({Role.COMPLIANCE_ADMIN}),
+    Right.RESEND_LEARNING_RECORDS: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_LEAD}),
 }
 
 

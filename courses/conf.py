@@ -32,6 +32,17 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_BACKGROUND_BYTES": 1024 * 1024,
     # How many row errors an import report lists; it counts the rest.
     "IMPORT_ERRORS_LISTED": 200,
+    # xAPI statements to a learning record store (the `courses.xapi` app): the LRS's xAPI
+    # address (the one `/statements` is under, e.g. "https://lrs.force.example/xAPI/") and its
+    # HTTP basic credentials. None: no LRS, and no statements are recorded.
+    "XAPI_LRS_ENDPOINT": None,
+    "XAPI_LRS_USERNAME": "",
+    "XAPI_LRS_PASSWORD": "",
+    # Seconds to wait for the LRS to answer one statement.
+    "XAPI_LRS_TIMEOUT": 10,
+    # Tries before a statement the LRS keeps failing becomes a dead letter (about 4 hours with
+    # the back-off: 30 s, doubling up to an hour).
+    "XAPI_MAX_ATTEMPTS": 10,
 }
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "compliance.reporting",
     "compliance.fairness",
     "courses",
+    "courses.xapi",
     "api",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -298,6 +299,10 @@ INCLUSION_LMS = {
     "BANK_HOLIDAYS": None
     if os.environ.get("BANK_HOLIDAYS", "england-and-wales") == "none"
     else os.environ.get("BANK_HOLIDAYS", "england-and-wales"),
+    # xAPI statements to a learning record store; none recorded while the endpoint is unset.
+    "XAPI_LRS_ENDPOINT": os.environ.get("XAPI_LRS_ENDPOINT") or None,
+    "XAPI_LRS_USERNAME": os.environ.get("XAPI_LRS_USERNAME", ""),
+    "XAPI_LRS_PASSWORD": os.environ.get("XAPI_LRS_PASSWORD", ""),
 }
 
 # The API's own DRF and schema settings (a host site with other DRF APIs can merge them).

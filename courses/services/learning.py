@@ -22,6 +22,7 @@ from courses.models import (
 )
 from courses.services.completions import completion_record
 from courses.services.errors import LearningError
+from courses.signals import course_completed, knowledge_check_marked, module_completed, module_visited
 
 
 def enrolment_start(*, user, course: CoursePage) -> tuple[Enrolment, bool]:
@@ -60,6 +61,7 @@ def _course_of(module: ModulePage) -> CoursePage:
     return course
 
 
+@transaction.atomic
 def module_visit(*, user, module: ModulePage, screen: int | None, course: CoursePage | None = None) -> ModuleProgress:
     """Record where the learner is, so they resume there. Starts the course if needed.
     `screen` None means the learner opened the module without choosing a screen."""
@@ -73,6 +75,7 @@ def module_visit(*, user, module: ModulePage, screen: int | None, course: Course
         progress.last_screen = screen
     if enrolment.last_module_id != module.pk:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_module=module)
+    module_visited.send(sender=ModuleProgress, progress=progress, screen=screen, created=created)
     return progress
 
 
@@ -137,6 +140,7 @@ def knowledge_check_submit(*, user, module: ModulePage, answers: dict) -> Knowle
     if progress.best_score is None or score > progress.best_score:
         progress.best_score = score
         progress.save(update_fields=["best_score", "updated_at"])
+    knowledge_check_marked.send(sender=KnowledgeCheckAttempt, attempt=attempt, questions=questions)
     if passed:
         _module_mark_complete(enrolment=enrolment, module=module)
     return attempt
@@ -145,9 +149,10 @@ def knowledge_check_submit(*, user, module: ModulePage, answers: dict) -> Knowle
 def _module_mark_complete(*, enrolment: Enrolment, module: ModulePage) -> None:
     now = timezone.now()
     ModuleProgress.objects.get_or_create(enrolment=enrolment, module=module)
-    ModuleProgress.objects.filter(enrolment=enrolment, module=module, completed_at__isnull=True).update(
+    if ModuleProgress.objects.filter(enrolment=enrolment, module=module, completed_at__isnull=True).update(
         status=ProgressStatus.COMPLETED, completed_at=now, updated_at=now
-    )
+    ):
+        module_completed.send(sender=ModuleProgress, enrolment=enrolment, module=module, completed_at=now)
     course_completion_check(enrolment=enrolment)
 
 
@@ -194,7 +199,7 @@ def course_completion_check(*, enrolment: Enrolment):
     scores = [score for score in done.values() if score is not None]
     score = (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
     by_attendance_only = course.has_face_to_face and not required
-    completion, _ = completion_record(
+    completion, created = completion_record(
         user=enrolment.user,
         course=course,
         source=CompletionSource.ATTENDANCE if by_attendance_only else CompletionSource.ONLINE,
@@ -207,6 +212,8 @@ def course_completion_check(*, enrolment: Enrolment):
     enrolment.save(update_fields=["completion", "completed_at"])
     certificate_issue(completion=completion)
     reflection_prompts_schedule(completion=completion, course=course)
+    if created:
+        course_completed.send(sender=Enrolment, enrolment=enrolment, completion=completion)
     return completion
 
 

@@ -31,6 +31,7 @@ from courses.scorm.manifest import MANIFEST, Manifest, parse_manifest
 from courses.scorm.runtime import judge, meets_rule, percent
 from courses.services.errors import LearningError
 from courses.services.learning import _course_of, course_completion_check, module_visit
+from courses.signals import module_completed, scorm_committed, scorm_initialized
 
 STORAGE_ROOT = "scorm"
 MAX_STORED_INTERACTIONS = 2000
@@ -175,6 +176,7 @@ def scorm_runtime_initialize(*, user, module: ModulePage, sco: str) -> ScormAtte
             completion_status="completed", completed_at=now
         )
     attempt.refresh_from_db()
+    scorm_initialized.send(sender=ScormAttempt, attempt=attempt, step=step)
     if step.get("scorm_type") != "sco":
         _module_check(module=module, attempt=attempt)
     return attempt
@@ -246,8 +248,9 @@ def scorm_runtime_commit(*, user, module: ModulePage, sco: str, cmi, terminate: 
     if attempt.completed_at is None and meets_rule(outcome, rule=module.completion_rule):
         attempt.completed_at = now
     attempt.save()
-    module_completed, completion = _module_check(module=module, attempt=attempt)
-    return CommitResult(attempt=attempt, module_completed=module_completed, course_completion=completion)
+    scorm_committed.send(sender=ScormAttempt, attempt=attempt, step=step, terminate=terminate)
+    module_done, completion = _module_check(module=module, attempt=attempt)
+    return CommitResult(attempt=attempt, module_completed=module_done, course_completion=completion)
 
 
 def _module_check(*, module: ScormModulePage, attempt: ScormAttempt):
@@ -277,8 +280,9 @@ def _module_check(*, module: ScormModulePage, attempt: ScormAttempt):
     if not set(scos) <= done:
         return progress.status == ProgressStatus.COMPLETED, None
     now = timezone.now()
-    ModuleProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+    if ModuleProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
         status=ProgressStatus.COMPLETED, completed_at=now, updated_at=now
-    )
+    ):
+        module_completed.send(sender=ModuleProgress, enrolment=progress.enrolment, module=module, completed_at=now)
     completion = course_completion_check(enrolment=progress.enrolment)
     return True, completion

@@ -44,6 +44,13 @@ SCHEDULES = [
         "broker or worker failure), takes back messages whose sender died, and redoes a daily job whose run "
         "today was lost or failed.",
     ),
+    (
+        "xAPI: statements to the LRS",
+        "courses.xapi.tasks.sweep_statements",
+        ("*", "*"),
+        "Every minute: sends again the xAPI statements whose sender died, and those whose task was lost "
+        "(nothing happens while no learning record store is configured).",
+    ),
 ]
 TIMEZONE = "Europe/London"
 
@@ -73,7 +80,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"removed {name}: the daily planning covers it")
         # Whatever the host's Celery app, these modules register the tasks (shared tasks).
         for module in sorted({task.rsplit(".", 1)[0] for _, task, _, _ in SCHEDULES}):
-            importlib.import_module(module)
+            try:
+                importlib.import_module(module)
+            except RuntimeError:  # an optional app the site has not installed (courses.xapi)
+                continue
         for name, task, (minute, hour), description in SCHEDULES:
             if task not in app.tasks:
                 self.stdout.write(f"skipped {name}: task {task} is not registered")

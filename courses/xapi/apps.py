@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class XapiConfig(AppConfig):
+    name = "courses.xapi"
+    label = "xapi"
+    verbose_name = "xAPI statements"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

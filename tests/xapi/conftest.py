@@ -1,0 +1,1 @@
+from tests.xapi.lrs import lrs  # noqa: F401  (the fixture)
