@@ -16,6 +16,10 @@ LIKELY = {
     "lateness": "to be late",
     "knowledge_check": "to pass",
     "evaluation": "to report more confidence",
+    # Representation and progression (`representation`).
+    "promotion": "to be promoted",
+    "leadership_entry": "to enter a higher leadership level",
+    "participation": "to take part",
 }
 # Broader groups are offered when more than this share of the fine table's cells are hidden.
 MOSTLY_HIDDEN = 0.5
