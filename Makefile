@@ -45,7 +45,7 @@ check: $(STAMP)
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cms.settings.production \
 	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-	DJANGO_ALLOWED_HOSTS=lms.force.example \
+	DJANGO_ALLOWED_HOSTS=lms.force.example CACHE_URL=redis://127.0.0.1:6379/1 \
 		$(MANAGE) check --deploy --fail-level WARNING
 
 # A Celery worker and exactly one beat against local Redis (production runs them as two services).

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from compliance.models import ExtensionRequest, LeadershipLevel, OrgUnit, Person
+from compliance.models import ExtensionRequest, ImportJob, LeadershipLevel, OrgUnit, Person
 from courses.access import (
     RIGHTS,
     Right,
@@ -43,6 +43,8 @@ __all__ = [
     "command_scope",
     "extension_requests_to_decide",
     "extension_requests_visible",
+    "import_jobs_visible",
+    "import_kinds_for",
     "people_below",
     "person_has_team",
     "person_is_manager_of",
@@ -62,6 +64,14 @@ __all__ = [
 ]
 
 ANALYST_PERMISSION = "compliance.analyse_equality"
+# Who may import which file, and see its background job: HR's files are HR's alone.
+IMPORT_RIGHTS = {
+    ImportJob.Kind.PEOPLE: Right.IMPORT_HR,
+    ImportJob.Kind.UNITS: Right.IMPORT_HR,
+    ImportJob.Kind.COMPLETIONS: Right.ADMINISTER_COMPLIANCE,
+}
+# A check of an HR file in the admin: its administrator's own, never an import.
+HR_FILE_CHECK = "admin-check"
 
 
 def user_is_compliance_admin(user) -> bool:
@@ -88,6 +98,15 @@ def user_is_analyst(*, user) -> bool:
 
 
 # --- the management chain -----------------------------------------------------------------
+
+
+def import_kinds_for(*, user) -> list[str]:
+    return [kind for kind, right in IMPORT_RIGHTS.items() if user_has_right(user=user, right=right)]
+
+
+def import_jobs_visible(*, user) -> QuerySet[ImportJob]:
+    """The imports of the kinds the user may make, from the API or the admin, without their files."""
+    return ImportJob.objects.defer("data").filter(kind__in=import_kinds_for(user=user)).exclude(source=HR_FILE_CHECK)
 
 
 def below_q(*, line_path: str | None, manager_id: int | None, prefix: str = "") -> Q:

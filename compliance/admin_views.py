@@ -3,7 +3,6 @@ the index and inspect views, and the action views that go through the services (
 extensions, completions entered and voided). `wagtail_hooks.py` only registers them."""
 
 import datetime
-import json
 
 import django_filters
 from django import forms
@@ -22,9 +21,6 @@ from wagtail.admin.views.generic import CreateView, EditView, IndexView, Inspect
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from compliance.access import Right, user_has_right, user_is_compliance_admin
-from compliance.importing.base import ImportFileError
-from compliance.importing.csvfile import parse_mapping
-from compliance.importing.people import import_people
 from compliance.models import (
     Assignment,
     AssignmentState,
@@ -33,7 +29,6 @@ from compliance.models import (
     Extension,
     ExtensionRequest,
     Function,
-    ImportJob,
     LeadershipLevel,
     OrgUnit,
     Person,
@@ -53,8 +48,6 @@ from compliance.services.assignments import (
 )
 from compliance.services.requirements import requirement_save
 from compliance.services.sync import requirement_preview
-from compliance.services.vocabulary import vocabulary_learn
-from courses.conf import lms_setting
 from courses.models import Completion, CoursePage
 
 
@@ -324,7 +317,7 @@ class VoidForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class _AdminActionView(WagtailAdminTemplateMixin, FormView):
+class AdminActionView(WagtailAdminTemplateMixin, FormView):
     template_name = "compliance/admin/action_form.html"
     header_icon = "tasks"
     submit_label = "Save"
@@ -358,7 +351,7 @@ class _AdminActionView(WagtailAdminTemplateMixin, FormView):
         return redirect(self.get_success_url())
 
 
-class _AssignmentActionView(_AdminActionView):
+class _AssignmentActionView(AdminActionView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.assignment = get_object_or_404(Assignment.objects.select_related("person", "requirement"), pk=kwargs["pk"])
@@ -428,7 +421,7 @@ class ExtendView(_AssignmentActionView):
         return "Extension granted."
 
 
-class ManualCompletionView(_AdminActionView):
+class ManualCompletionView(AdminActionView):
     form_class = ManualCompletionForm
     page_title = "Enter a completion by hand"
     submit_label = "Record completion"
@@ -453,7 +446,7 @@ class ManualCompletionView(_AdminActionView):
         return reverse("compliance_completion_new")
 
 
-class VoidCompletionView(_AdminActionView):
+class VoidCompletionView(AdminActionView):
     form_class = VoidForm
     page_title = "Void a completion"
     submit_label = "Void completion"
@@ -486,148 +479,3 @@ def observation_rates_view(request):
         "compliance/observations/admin_report.html",
         {"rows": observation_rates_by_course(), "min_answers": MIN_ANSWERS_FOR_SHARES},
     )
-
-
-# Checking an HR file before it is sent: every unknown value settled in one step ----------------
-
-
-class HrFileCheckForm(forms.Form):
-    file = forms.FileField(
-        label="HR people file", help_text="The CSV file the HR system exports (import_people columns)."
-    )
-    mapping = forms.FileField(
-        label="Mapping file (optional)",
-        required=False,
-        help_text="JSON that renames the file's headings and translates its values (see the README's HR data).",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > lms_setting("IMPORT_MAX_BYTES"):
-            raise ValidationError(
-                f"The file is {upload.size:,} bytes: the most an import takes is {lms_setting('IMPORT_MAX_BYTES'):,}."
-            )
-        return upload.read()
-
-    def clean_mapping(self):
-        upload = self.cleaned_data.get("mapping")
-        if not upload:
-            return {}
-        try:
-            raw = upload.read(1024 * 1024).decode("utf-8-sig")
-            parse_mapping(raw, name="mapping file")
-            return json.loads(raw) if raw.strip() else {}
-        except UnicodeDecodeError:
-            raise ValidationError("The mapping file is not UTF-8 text.") from None
-        except ImportFileError as error:
-            raise ValidationError(str(error)) from None
-
-
-class HrFileCheckView(_AdminActionView):
-    """Upload an HR file to see what an import would do, without importing it."""
-
-    form_class = HrFileCheckForm
-    page_title = "Check an HR file"
-    submit_label = "Check the file"
-    header_icon = "doc-full"
-
-    def get_description(self):
-        return (
-            "Nothing is imported: you see what the HR system's import of this file would do, and "
-            "every value the force's lists do not know, which you can settle here in one step."
-        )
-
-    def form_valid(self, form):
-        # One check kept per administrator: a new one replaces the last, and its file.
-        ImportJob.objects.filter(source=HR_CHECK, requested_by=self.request.user).delete()
-        job = ImportJob.objects.create(
-            kind=ImportJob.Kind.PEOPLE,
-            status=ImportJob.Status.DONE,
-            data=form.cleaned_data["file"],
-            size=len(form.cleaned_data["file"]),
-            mapping=form.cleaned_data["mapping"],
-            dry_run=True,
-            source=HR_CHECK,
-            requested_by=self.request.user,
-        )
-        return redirect("compliance_hr_check_result", pk=job.pk)
-
-
-HR_CHECK = "admin-check"
-
-
-class HrFileCheckResultView(WagtailAdminTemplateMixin, FormView):
-    """The check's report; unknown ranks and grades become other names or new entries, unknown
-    functions new functions, all in one step, and the file is checked again."""
-
-    template_name = "compliance/admin/hr_file_check.html"
-    page_title = "Check an HR file"
-    header_icon = "doc-full"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not user_is_compliance_admin(request.user):
-            raise PermissionDenied
-        self.job = get_object_or_404(ImportJob, pk=kwargs["pk"], source=HR_CHECK, requested_by=request.user)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_class(self):
-        return forms.Form  # the choices are read from the POST below, against the report
-
-    def _report(self):
-        try:
-            mapping = parse_mapping(self.job.mapping or {})
-            return import_people(bytes(self.job.data), mapping=mapping, dry_run=True, source=HR_CHECK), ""
-        except ImportFileError as error:
-            return None, str(error)
-
-    def _unknown(self, report) -> tuple[list, list]:
-        values = report.unknown_values() if report else {}
-        return values.get("rank_or_grade", []), values.get("functions", [])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        report, file_error = self._report()
-        ranks, functions = self._unknown(report)
-        unknown = report.unknown_values() if report else {}
-        context.update(
-            report=report,
-            file_error=file_error,
-            errors=report.errors[: lms_setting("IMPORT_ERRORS_LISTED")] if report else [],
-            other_unknown={k: v for k, v in unknown.items() if k not in ("rank_or_grade", "functions")},
-            unknown_ranks=ranks,
-            unknown_functions=functions,
-            known_ranks=RankOrGrade.objects.order_by("kind", "seniority", "name"),
-            kinds=RankOrGrade.Kind.choices,
-            levels=LeadershipLevel.choices,
-            new_check_url=reverse("compliance_hr_check"),
-        )
-        return context
-
-    def post(self, request, *args, **kwargs):
-        report, _ = self._report()
-        ranks, functions = self._unknown(report)
-        by_pk = RankOrGrade.objects.in_bulk()
-        aliases, new_ranks, new_functions = {}, [], []
-        for index, (value, _rows) in enumerate(ranks):
-            choice = request.POST.get(f"rank-{index}", "")
-            if choice == "new":
-                new_ranks.append(
-                    (value, request.POST.get(f"rank-{index}-kind", ""), request.POST.get(f"rank-{index}-level", ""))
-                )
-            elif choice.startswith("alias:") and choice[6:].isdigit() and int(choice[6:]) in by_pk:
-                aliases[value] = by_pk[int(choice[6:])]
-        for index, (value, _rows) in enumerate(functions):
-            if request.POST.get(f"function-{index}") == "create":
-                new_functions.append(value)
-        if not (aliases or new_ranks or new_functions):
-            messages.error(request, "Choose what at least one unknown value is.")
-            return redirect("compliance_hr_check_result", pk=self.job.pk)
-        try:
-            done = vocabulary_learn(
-                rank_aliases=aliases, new_ranks=new_ranks, new_functions=new_functions, actor=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("compliance_hr_check_result", pk=self.job.pk)
-        messages.success(request, " ".join(done) + " The file has been checked again below.")
-        return redirect("compliance_hr_check_result", pk=self.job.pk)

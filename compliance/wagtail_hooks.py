@@ -1,8 +1,9 @@
 """Registers the compliance screens in the Wagtail admin: requirements (with a rule preview),
-people, units, assignments with exemptions and extensions, ranks and grades, functions,
-manual completions, the audit trail, the daily jobs' runs and observation rates. The screens themselves are in
-`admin_views.py`; who may open each is the access policy's right named here. People, units,
-assignments and the audit trail are read-only listings, changed only through the services.
+people, units, assignments with exemptions and extensions, ranks and grades, functions, manual
+completions, the audit trail, the daily jobs' runs, observation rates, the HR file check and
+imports. The screens themselves are in `admin_views.py` and `admin_imports.py`; who may open each
+is the access policy's right named here. People, units, assignments and the audit trail are
+read-only listings, changed only through the services.
 """
 
 from django.urls import path, reverse
@@ -12,7 +13,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from compliance.access import Right, RightPolicy, user_has_right, user_is_compliance_admin
+from compliance.access import Right, RightPolicy, import_kinds_for, user_has_right, user_is_compliance_admin
+from compliance.admin_imports import HrFileCheckResultView, HrFileCheckView, ImportJobView, ImportsView
 from compliance.admin_views import (
     AssignmentFilterSet,
     AssignmentIndexView,
@@ -21,8 +23,6 @@ from compliance.admin_views import (
     AuditIndexView,
     ExemptView,
     ExtendView,
-    HrFileCheckResultView,
-    HrFileCheckView,
     ManualCompletionView,
     PersonFilterSet,
     PersonIndexView,
@@ -44,6 +44,7 @@ from compliance.models import (
     RankOrGrade,
     Requirement,
 )
+from compliance.oidc.admin_views import SignInLinksView
 from compliance.selectors.assignments import Status
 
 register_permission_policy(
@@ -263,6 +264,8 @@ def register_compliance_action_urls():
         path("compliance/completions/<int:pk>/void/", VoidCompletionView.as_view(), name="compliance_completion_void"),
         path("compliance/hr-file-check/", HrFileCheckView.as_view(), name="compliance_hr_check"),
         path("compliance/hr-file-check/<int:pk>/", HrFileCheckResultView.as_view(), name="compliance_hr_check_result"),
+        path("compliance/imports/", ImportsView.as_view(), name="compliance_imports"),
+        path("compliance/imports/<int:pk>/", ImportJobView.as_view(), name="compliance_import_job"),
     ]
 
 
@@ -281,6 +284,31 @@ def register_manual_completion_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_hr_file_check_menu_item():
     return _AdminsOnlyMenuItem("Check an HR file", reverse("compliance_hr_check"), icon_name="doc-full", order=252)
+
+
+@hooks.register("register_admin_urls")
+def register_sign_in_links_url():
+    return [path("sign-in-links/", SignInLinksView.as_view(), name="compliance_sign_in_links")]
+
+
+class _SuperusersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def register_sign_in_links_menu_item():
+    return _SuperusersMenuItem("Sign-in links", reverse("compliance_sign_in_links"), icon_name="link", order=901)
+
+
+class _ImportersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return bool(import_kinds_for(user=request.user))
+
+
+@hooks.register("register_admin_menu_item")
+def register_imports_menu_item():
+    return _ImportersMenuItem("Imports", reverse("compliance_imports"), icon_name="upload", order=253)
 
 
 # Manager observations: response rates for L&D, in totals only ----------------------------

@@ -23,11 +23,11 @@ from rest_framework.views import APIView
 from api.exceptions import error_response
 from api.permissions import IsComplianceAdministrator, IsHRService
 from api.schema import ERROR_RESPONSES, NOT_FOUND, ErrorSerializer
-from compliance.access import Right, user_has_right
+from compliance.access import import_jobs_visible
 from compliance.importing import ImportFileError
 from compliance.importing.base import clip
 from compliance.importing.csvfile import parse_mapping
-from compliance.importing.jobs import IMPORTERS, import_job_create, import_job_progress
+from compliance.importing.jobs import IMPORTERS, import_job_create, import_job_summary
 from compliance.importing.people import COLUMNS as PEOPLE_COLUMNS
 from compliance.models import ImportJob, LeadershipLevel, OrgUnit, Person, PersonFunction, WorkerType
 from courses.conf import lms_setting
@@ -223,26 +223,7 @@ ImportJobSerializer = inline_serializer(
 
 
 def import_job_as_dict(job: ImportJob) -> dict:
-    messages = {
-        ImportJob.Status.QUEUED: "The file is waiting to be imported.",
-        ImportJob.Status.RUNNING: "The file is being imported.",
-        ImportJob.Status.DONE: (job.report or {}).get("message", "Imported."),
-        ImportJob.Status.FAILED: job.failure,
-    }
-    return {
-        "id": job.pk,
-        "kind": job.kind,
-        "status": job.status,
-        "url": reverse("import-job", args=[job.pk]),
-        "size": job.size,
-        "created_at": job.created_at,
-        "started_at": job.started_at,
-        "finished_at": job.finished_at,
-        "progress": import_job_progress(job) if job.status == ImportJob.Status.RUNNING else None,
-        "report": job.report,
-        "failure": job.failure,
-        "message": messages[job.status],
-    }
+    return {**import_job_summary(job), "url": reverse("import-job", args=[job.pk])}
 
 
 @extend_schema(tags=["hr"], responses={200: ImportJobSerializer, 401: ErrorSerializer, **NOT_FOUND})
@@ -252,15 +233,10 @@ class ImportJobView(APIView):
     completions)."""
 
     permission_classes = [IsAuthenticated]
-    rights = {
-        ImportJob.Kind.PEOPLE: Right.IMPORT_HR,
-        ImportJob.Kind.UNITS: Right.IMPORT_HR,
-        ImportJob.Kind.COMPLETIONS: Right.ADMINISTER_COMPLIANCE,
-    }
 
     def get(self, request, pk: int):
-        job = ImportJob.objects.defer("data").filter(pk=pk).first()
-        if job is None or not user_has_right(user=request.user, right=self.rights[job.kind]):
+        job = import_jobs_visible(user=request.user).filter(pk=pk).first()
+        if job is None:
             raise Http404
         return Response(import_job_as_dict(job))
 

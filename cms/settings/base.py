@@ -152,6 +152,9 @@ OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
 # (with Entra ID: "email", or an "employeeid" optional claim with staff_number).
 OIDC_IDENTITY_CLAIM = os.environ.get("OIDC_IDENTITY_CLAIM", "email")
 OIDC_IDENTITY_FIELD = os.environ.get("OIDC_IDENTITY_FIELD", "email")
+# The provider's lasting name for the person, remembered at the first sign-in and used from then
+# on: "sub", or "oid" (the object id) with Entra ID, which is the same across its applications.
+OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM", "sub")
 # Off: someone the provider knows but HR does not is refused rather than given an account.
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", False)
 # Signing out here also signs out at the provider (RP-initiated logout), when it offers that.
@@ -207,8 +210,9 @@ AXES_VERBOSE = False
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.auth.ThrottledPasswordResetForm"
 LOGIN_THROTTLE_PROXY_COUNT = int(os.environ.get("LOGIN_THROTTLE_PROXY_COUNT", "0"))
 
-# Cache: per-process memory unless CACHE_URL (or REDIS_URL) names a Redis server. Nothing
-# depends on a shared one for correctness: the sign-in throttle counts in the database.
+# Cache: per-process memory unless CACHE_URL (or REDIS_URL) names a Redis server. The sign-in
+# throttle counts in the database; password-reset limits and import progress are in the cache,
+# so production with several web processes needs Redis (`check --deploy` says so).
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     # cms/cache.py: a Redis outage, or a hung Redis, costs under a second and never a 500.

@@ -47,6 +47,35 @@ def import_job_progress(job: ImportJob) -> dict | None:
     return {"done": value[0], "total": value[1]} if value else None
 
 
+STATUS_MESSAGES = {
+    ImportJob.Status.QUEUED: "The file is waiting to be imported.",
+    ImportJob.Status.RUNNING: "The file is being imported.",
+}
+
+
+def import_job_summary(job: ImportJob) -> dict:
+    """The job as its API answer and its admin page show it (the file itself left out)."""
+    if job.status == ImportJob.Status.DONE:
+        message = (job.report or {}).get("message", "Imported.")
+    elif job.status == ImportJob.Status.FAILED:
+        message = job.failure
+    else:
+        message = STATUS_MESSAGES[job.status]
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "size": job.size,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "progress": import_job_progress(job) if job.status == ImportJob.Status.RUNNING else None,
+        "report": job.report,
+        "failure": job.failure,
+        "message": message,
+    }
+
+
 def import_job_create(
     *, kind: str, data: bytes, mapping: dict, dry_run: bool, skip_invalid: bool, user, source: str = "api"
 ) -> ImportJob:

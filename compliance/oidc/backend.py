@@ -5,9 +5,11 @@ import logging
 import jwt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from compliance.models import Person
+from compliance.models import Person, SignInLink
 from compliance.oidc.discovery import IDENTITY_FIELDS, oidc_enabled, oidc_setting, provider_metadata
 
 logger = logging.getLogger(__name__)
@@ -62,9 +64,13 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
         claim = self.get_settings("OIDC_IDENTITY_CLAIM")
         return f"{claim}={claims.get(claim)!r} (subject {claims.get('sub')!r})"
 
+    def _identity(self, claims) -> tuple[str, str]:
+        """The provider, and its own lasting name for the person."""
+        return provider_metadata()["issuer"], str(claims.get(self.get_settings("OIDC_SUBJECT_CLAIM")) or "").strip()
+
     def verify_claims(self, claims):
         claim = self.get_settings("OIDC_IDENTITY_CLAIM")
-        if not str(claims.get(claim) or "").strip():
+        if not str(claims.get(claim) or "").strip() or not self._identity(claims)[1]:
             self._refuse("no_identity", claims)
             return False
         if claim == "email" and claims.get("email_verified") is False:
@@ -73,8 +79,14 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
         return True
 
     def filter_users_by_claims(self, claims):
-        """The account of the person HR knows by this identity. An account with no person (an
-        administrator) matches by its own email address when matching by email."""
+        """The account this identity signed in to before; at a first sign-in, the account of the
+        person HR knows by the identity claim, unless that account already belongs to another
+        identity at this provider. An account with no person (an administrator) matches by its
+        own email address when matching by email."""
+        issuer, subject = self._identity(claims)
+        link = SignInLink.objects.select_related("user__person").filter(issuer=issuer, subject=subject).first()
+        if link is not None:
+            return [link.user]
         field = self.get_settings("OIDC_IDENTITY_FIELD")
         if field not in IDENTITY_FIELDS:
             raise ImproperlyConfigured(f"OIDC_IDENTITY_FIELD must be one of {IDENTITY_FIELDS}, not {field!r}")
@@ -88,7 +100,35 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
             self._refuse("unknown", claims)
         elif len(users) > 1:
             self._refuse("ambiguous", claims)
+        elif SignInLink.objects.filter(user=users[0], issuer=issuer).exists():
+            self._refuse("linked_elsewhere", claims)
+            return []
         return users
+
+    def _link(self, user, claims) -> bool:
+        """Remember (or touch) this identity's link to the account; False when another identity
+        at this provider took the account at the same moment."""
+        issuer, subject = self._identity(claims)
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                SignInLink.objects.update_or_create(
+                    issuer=issuer,
+                    subject=subject,
+                    defaults={"last_used_at": now},
+                    create_defaults={"user": user, "linked_at": now, "last_used_at": now},
+                )
+        except IntegrityError:
+            self._refuse("linked_elsewhere", claims)
+            return False
+        return True
+
+    def create_user(self, claims):
+        with transaction.atomic():
+            user = super().create_user(claims)
+            if not self._link(user, claims):
+                raise SuspiciousOperation("A new account was linked to another identity at the same moment")
+        return user
 
     def update_user(self, user, claims):
         """HR owns names, emails and the active flag: the provider changes nothing. A person HR
@@ -97,7 +137,7 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
         if not user.is_active or (person is not None and not person.is_active):
             self._refuse("inactive", claims)
             return None
-        return user
+        return user if self._link(user, claims) else None
 
     def get_user(self, user_id):
         # As Django's ModelBackend: an inactive account's session signs nobody in.

@@ -25,6 +25,7 @@ DEFAULTS = {
     "OIDC_TIMEOUT": 10,
     "OIDC_IDENTITY_CLAIM": "email",
     "OIDC_IDENTITY_FIELD": "email",
+    "OIDC_SUBJECT_CLAIM": "sub",
     "OIDC_PROVIDER_LOGOUT": True,
     "OIDC_CLOCK_LEEWAY": 60,
 }

@@ -30,6 +30,13 @@ REFUSALS = {
         "More than one training record matches your force account. Ask the learning and "
         "development team to correct the records.",
     ),
+    "linked_elsewhere": (
+        403,
+        "Your training record belongs to another force account",
+        "The training record that matches your details has been used with a different force "
+        "account. If your force account was replaced, ask the learning and development team to "
+        "release the old one from your record.",
+    ),
     "inactive": (
         403,
         "Your account is not active",

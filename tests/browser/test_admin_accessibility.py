@@ -25,6 +25,7 @@ SCREENS = {
         "/admin/compliance_day_runs/",
         "/admin/compliance/completions/new/",
         "/admin/compliance/hr-file-check/",
+        "/admin/compliance/imports/",
         "/admin/reminders_policy/",
         "/admin/reminders_log/",
         "/admin/reports/force/?by=unit",
@@ -33,7 +34,7 @@ SCREENS = {
     ],
     # The superuser's dashboard too: the page fixture fails on anything the CSP blocks, such as a
     # request to another site.
-    "admin": ["/admin/", "/admin/sign-in-lockouts/"],
+    "admin": ["/admin/", "/admin/sign-in-lockouts/", "/admin/sign-in-links/"],
     "ld.lead": [
         "/admin/face_to_face_sessions/",
         "/admin/reports/course-rates/",
@@ -85,3 +86,28 @@ def test_checking_an_hr_file_by_keyboard(demo, page, login, assert_accessible, t
     assert page.locator("th[scope=row]", has_text="Det Sgt").count() == 0
     page.wait_for_timeout(1000)  # Wagtail's message slides in: judge it where it rests
     assert_accessible(page, context="HR file check, after")
+
+
+def test_importing_a_file_by_keyboard_and_reading_its_report(demo, page, login, assert_accessible, tmp_path):
+    """A compliance administrator sends a completions file from another platform with the
+    keyboard alone and reads the import's report, every wrong row named."""
+    csv = tmp_path / "completions.csv"
+    csv.write_text("staff_number,course_code,completed_on\nNOBODY,NO-SUCH-COURSE,2026-01-05\n")
+    login(page, "compliance.admin", DEMO_PASSWORD)
+    page.goto("/admin/compliance/imports/")
+    assert_accessible(page, context="imports")
+    page.set_input_files("#id_file", str(csv))
+    page.get_by_label("Import the rows that are right, and list the others").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Import the file").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_url("**/compliance/imports/*/")
+    assert "Every row was rejected (2 error(s) in 1 row(s)): nothing was imported." in page.content()
+    assert page.get_by_role("heading", name="Errors (2)").count() == 1
+    assert page.locator("td", has_text="nobody has the staff number 'NOBODY'").count() == 1
+    assert_accessible(page, context="import report")
+    page.get_by_role("link", name="All imports").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("table.listing tbody tr").count() == 1

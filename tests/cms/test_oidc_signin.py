@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 
-from compliance.models import Person
+from compliance.models import AuditEvent, Person, SignInLink
 from tests.factories.people import make_person
 from tests.identity_provider import ACCOUNTS, CLIENT_ID, provider_sign_in, sign_in_through, start_provider
 
@@ -74,6 +74,71 @@ def test_the_setting_that_allows_it_gives_an_unknown_person_an_account(client, i
     assert response.status_code == 302
     user = signed_in_user(client)
     assert user.is_authenticated and user.email == "stranger@outside.example" and not user.has_usable_password()
+
+
+def test_the_first_sign_in_links_the_identity_and_later_ones_follow_it_whatever_the_address(
+    client, identity_provider, people
+):
+    assert sign_in_through(client, identity_provider, "amy").status_code == 302
+    link = SignInLink.objects.get()
+    assert (link.user_id, link.issuer, link.subject) == (people["amy"].user_id, identity_provider.issuer, "amy")
+    client.post("/accounts/logout/")
+    # HR changes the address; the directory still sends the old one: the link still finds her.
+    Person.objects.filter(pk=people["amy"].pk).update(email="amy.new@force.example")
+    get_user_model().objects.filter(pk=people["amy"].user_id).update(email="amy.new@force.example")
+    assert sign_in_through(client, identity_provider, "amy").status_code == 302
+    assert signed_in_user(client).pk == people["amy"].user_id
+    assert SignInLink.objects.count() == 1
+
+
+def test_another_identity_with_the_same_address_cannot_take_a_linked_account(client, identity_provider, people):
+    assert sign_in_through(client, identity_provider, "amy").status_code == 302
+    client.post("/accounts/logout/")
+    # A second directory identity given Amy's address (a guest, a re-created account).
+    response = sign_in_through(client, identity_provider, ACCOUNTS["amy"]["email"])
+    assert response.status_code == 403
+    assert "Your training record belongs to another force account" in response.content.decode()
+    assert not signed_in_user(client).is_authenticated
+    assert list(SignInLink.objects.values_list("subject", flat=True)) == ["amy"]
+
+
+def test_a_released_link_lets_the_new_identity_sign_in_and_is_audited(client, identity_provider, people):
+    assert sign_in_through(client, identity_provider, "amy").status_code == 302
+    client.post("/accounts/logout/")
+    root = get_user_model().objects.create_superuser("root", "root@force.example", "a-long-password-for-root")
+    client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get("/admin/sign-in-links/?q=S1001")
+    assert page.status_code == 200 and "S1001" in page.content.decode()
+    link = SignInLink.objects.get()
+    response = client.post("/admin/sign-in-links/", {"link": link.pk, "q": "S1001"})
+    assert (response.status_code, response["Location"]) == (302, "/admin/sign-in-links/?q=S1001")
+    assert not SignInLink.objects.exists()
+    event = AuditEvent.objects.get(action="sign_in_link_released")
+    assert (event.actor_id, event.object_id) == (root.pk, str(people["amy"].user_id))
+    client.logout()
+    assert sign_in_through(client, identity_provider, ACCOUNTS["amy"]["email"]).status_code == 302
+    assert signed_in_user(client).pk == people["amy"].user_id
+
+
+def test_only_superusers_see_and_release_sign_in_links(client, people):
+    from compliance.access import Role
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="ca", roles=[Role.COMPLIANCE_ADMIN])
+    client.force_login(admin)
+    assert client.get("/admin/sign-in-links/")["Location"] == "/admin/"
+    assert client.post("/admin/sign-in-links/", {"link": 1})["Location"] == "/admin/"
+
+
+def test_the_lasting_name_can_be_another_claim_and_must_be_sent(client, identity_provider, people, settings):
+    settings.OIDC_SUBJECT_CLAIM = "employee_id"
+    assert sign_in_through(client, identity_provider, "amy").status_code == 302
+    assert SignInLink.objects.get().subject == "S1001"
+    client.post("/accounts/logout/")
+    settings.OIDC_SUBJECT_CLAIM = "oid"  # a claim this provider does not send
+    response = sign_in_through(client, identity_provider, "amy")
+    assert response.status_code == 403
+    assert "Your force account did not say who you are" in response.content.decode()
 
 
 @pytest.mark.parametrize("closed_by", ["administrator", "hr_leaver"])
