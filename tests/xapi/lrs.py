@@ -3,6 +3,7 @@ file-system backend, started on a free port with HTTP basic credentials, from it
 environment (tests/lrs/.venv, made by `make test` from tests/lrs/requirements.txt: its pins
 clash with the project's lock). Statements are read back over HTTP, as any client would."""
 
+import functools
 import json
 import os
 import secrets
@@ -20,11 +21,17 @@ LRS_DIR = Path(settings.BASE_DIR) / "tests" / "lrs"
 LRS_PYTHON = LRS_DIR / ".venv" / "bin" / "python"
 
 
+@functools.cache
 def lrs_missing() -> str:
     """Why the LRS cannot start here ("" when it can)."""
     if not LRS_PYTHON.exists():
         return "the test LRS is not installed: `make test` builds tests/lrs/.venv (Ralph, from PyPI)"
-    found = subprocess.run([str(LRS_PYTHON), "-c", "import ralph.api, bcrypt"], capture_output=True, timeout=60)
+    found = subprocess.run(
+        [str(LRS_PYTHON), "-c", "import ralph.api, bcrypt, uvicorn"],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "RALPH_RUNSERVER_BACKEND": "fs"},
+    )
     if found.returncode:
         return "tests/lrs/.venv has no working Ralph: delete it and run `make test` again"
     return ""
@@ -84,7 +91,7 @@ class Lrs:
         }
         (self.directory / "data").mkdir(exist_ok=True)
         self.process = subprocess.Popen(
-            [str(LRS_PYTHON), "-m", "uvicorn", "ralph.api:app", "--host", HOST, "--port", str(self.port)],
+            [str(LRS_PYTHON), str(LRS_DIR / "serve.py"), HOST, str(self.port)],
             cwd=self.directory,
             env=env,
             stdout=self.log.open("ab"),
