@@ -56,6 +56,18 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
         except jwt.PyJWTError as error:
             raise SuspiciousOperation(f"ID token refused: {error}")
 
+    def get_userinfo(self, access_token, id_token, payload):
+        """The ID token's claims (signed, and checked above), with the userinfo endpoint's beside
+        them where the provider has one: some providers put a claim in only one of the two (Entra
+        ID's `oid` is in the ID token alone). Both must be about the same person (OpenID Connect
+        Core 1.0, section 5.3.2)."""
+        if not self.OIDC_OP_USER_ENDPOINT:
+            return dict(payload)
+        userinfo = super().get_userinfo(access_token, id_token, payload)
+        if str(userinfo.get("sub")) != str(payload.get("sub")):
+            raise SuspiciousOperation("The userinfo endpoint answered for another subject than the ID token's")
+        return {**userinfo, **payload}
+
     def _refuse(self, reason: str, claims: dict) -> None:
         setattr(self.request, REFUSAL_ATTRIBUTE, reason)
         logger.warning("Sign-in refused (%s) for %s", reason, self.describe_user_by_claims(claims))

@@ -14,6 +14,8 @@ DISCOVERED = {
     "OIDC_OP_USER_ENDPOINT": "userinfo_endpoint",
     "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
 }
+# A provider may have no userinfo endpoint: the ID token's claims are then all there is.
+OPTIONAL_ENDPOINTS = {"OIDC_OP_USER_ENDPOINT"}
 # This product's defaults where mozilla-django-oidc's are looser.
 DEFAULTS = {
     "OIDC_CREATE_USER": False,
@@ -66,7 +68,10 @@ def oidc_setting(attr: str, *default):
     if hasattr(settings, attr) and getattr(settings, attr) not in ("", None):
         return getattr(settings, attr)
     if attr in DISCOVERED and oidc_enabled():
-        return provider_metadata()[DISCOVERED[attr]]
+        value = provider_metadata().get(DISCOVERED[attr])
+        if not value and attr not in OPTIONAL_ENDPOINTS:
+            raise ImproperlyConfigured(f"The identity provider's discovery document gives no {DISCOVERED[attr]}.")
+        return value
     if attr in DEFAULTS:
         return DEFAULTS[attr]
     return import_from_settings(attr, *default)

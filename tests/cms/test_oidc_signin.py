@@ -265,3 +265,36 @@ def test_the_wagtail_admin_sign_in_offers_the_force_account_too(client, identity
     page = client.get("/admin/login/?next=/admin/pages/").content.decode()
     assert 'href="/oidc/authenticate/?next=/admin/pages/"' in page
     assert page.index("Sign in with your force account") < page.index('name="password"')
+
+
+def test_userinfo_about_another_person_than_the_id_token_signs_nobody_in(client, identity_provider, people, settings):
+    """OpenID Connect Core 5.3.2: the userinfo answer must be for the ID token's subject. A
+    userinfo endpoint (a real HTTP server here) that answers for Ben while the provider signed
+    Amy in is refused."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class OtherPerson(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({"sub": "ben", "email": ACCOUNTS["ben"]["email"], "email_verified": True}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), OtherPerson)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.OIDC_OP_USER_ENDPOINT = f"http://127.0.0.1:{server.server_port}/me"
+        response = sign_in_through(client, identity_provider, "amy")
+    finally:
+        server.shutdown()
+    assert response.status_code == 400
+    assert "Sign-in could not be completed" in response.content.decode()
+    assert not signed_in_user(client).is_authenticated
+    assert not SignInLink.objects.exists()
