@@ -648,6 +648,7 @@ class BenchmarkForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].error_messages["required"] = "Choose the CSV file of population shares."
+        self.fields["file"].error_messages["empty"] = "The file is empty: it needs a header row and at least one share."
         self.fields["area"].error_messages["required"] = "Say which area the shares describe."
         self.fields["source"].error_messages["required"] = "Say where the shares come from."
 
