@@ -58,7 +58,9 @@ class Command(BaseCommand):
         self._load_equality(seed)
         from cms.demo.catalogue import load_catalogue_demo
         from cms.demo.compliance import load_compliance_demo
+        from cms.demo.representation import load_representation_demo
 
+        load_representation_demo(stdout=self.stdout)
         load_catalogue_demo(seed=seed, stdout=self.stdout)
         load_compliance_demo(seed=seed, stdout=self.stdout)
 
