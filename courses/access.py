@@ -91,6 +91,14 @@ def user_may_mark_register(*, user, facilitator_ids: Iterable[int | None]) -> bo
     return active_user(user) and (user.pk in facilitator_ids or user_has_right(user=user, right=Right.EDIT_CONTENT))
 
 
+def user_may_watch_video(*, user, video) -> bool:
+    """A video's file and captions: anyone signed in, once a published module plays it; before
+    that, whoever may edit content (to preview it)."""
+    if not active_user(user):
+        return False
+    return user_has_right(user=user, right=Right.EDIT_CONTENT) or video.modules.live().exists()
+
+
 class RightPolicy(BasePermissionPolicy):
     """A Wagtail permission policy: holders of `right` may do `actions` on the model, nobody
     else anything (so the admin's menus, buttons and views agree with the site and the API)."""

@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     # Tries before a statement the LRS keeps failing becomes a dead letter (about 4 hours with
     # the back-off: 30 s, doubling up to an hour).
     "XAPI_MAX_ATTEMPTS": 10,
+    # The largest video file L&D may upload, in bytes (a larger one is refused by the form);
+    # longer videos are better kept on the intranet and given by address.
+    "VIDEO_MAX_BYTES": 500 * 1024 * 1024,
 }
 
 

@@ -4,6 +4,7 @@ from django.urls import path
 
 from courses import views
 from courses.scorm import views as scorm_views
+from courses.video import views as video_views
 
 app_name = "courses"
 urlpatterns = [
@@ -17,6 +18,9 @@ urlpatterns = [
     path("learning/sessions/<int:session_id>/register/", views.session_register, name="session_register"),
     path("learning/bookings/<int:booking_id>/cancel/", views.booking_cancel_view, name="booking_cancel"),
     path("learning/scorm/<int:module_id>/runtime/", scorm_views.runtime, name="scorm_runtime"),
+    path("learning/video/<int:module_id>/progress/", video_views.video_progress, name="video_progress"),
+    path("learning/videos/<int:video_id>/file/", video_views.video_file, name="video_file"),
+    path("learning/videos/<int:video_id>/captions.vtt", video_views.video_captions, name="video_captions"),
     # On the package origin only (courses/scorm/content.py): signed addresses, no session.
     path("scorm-player/<str:token>/<int:index>/", scorm_views.launch_frame, name="scorm_launch"),
     path("scorm-content/<str:token>/<path:path>", scorm_views.content_file, name="scorm_content"),

@@ -14,9 +14,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from courses.access import Right, RightPolicy, user_has_right
-from courses.models import FaceToFaceSession, ScormPackage, Topic
+from courses.models import FaceToFaceSession, ScormPackage, Topic, Video
 from courses.scorm.admin_views import ScormPackageDeleteView
 from courses.scorm.forms import ScormPackageForm
+from courses.video.forms import VideoForm
 
 
 class RegisterLinkColumn(Column):
@@ -92,11 +93,32 @@ class ScormPackageViewSet(ModelViewSet):
     edit_handler = ObjectList([FieldPanel("package_file"), FieldPanel("title")], base_form_class=ScormPackageForm)
 
 
+register_permission_policy(
+    Video, RightPolicy(Video, right=Right.EDIT_CONTENT, actions=("add", "change", "delete", "view"))
+)
+
+
+class VideoViewSet(ModelViewSet):
+    model = Video
+    delete_view_class = ScormPackageDeleteView  # the same answer: a video a module plays stays
+    icon = "media"
+    menu_label = "Videos"
+    add_to_admin_menu = False
+    list_display = ["title", "content_type", "duration_seconds", "uploaded_at"]
+    search_fields = ["title"]
+    ordering = ["title"]
+    edit_handler = ObjectList(Video.panels, base_form_class=VideoForm)
+
+
 class CoursesAdminGroup(ModelViewSetGroup):
     menu_label = "Training delivery"
     menu_icon = "date"
     menu_order = 250
-    items = (FaceToFaceSessionViewSet("face_to_face_sessions"), ScormPackageViewSet("scorm_packages"))
+    items = (
+        FaceToFaceSessionViewSet("face_to_face_sessions"),
+        ScormPackageViewSet("scorm_packages"),
+        VideoViewSet("videos"),
+    )
 
 
 @hooks.register("register_admin_viewset")
@@ -114,7 +136,17 @@ COURSE_RATE_COLUMNS = [
     ("Learners", lambda r: r["reached"]),
     ("Completed", lambda r: r["completed"]),
     ("Of which imported", lambda r: r["imported"]),
+    ("Completed online", lambda r: r["by_source"]["online"]),
+    ("Completed through SCORM", lambda r: r["by_source"]["scorm"]),
+    ("Completed by attendance", lambda r: r["by_source"]["attendance"]),
+    ("Completed by manual entry", lambda r: r["by_source"]["manual"]),
+    ("Completed elsewhere (imported)", lambda r: r["by_source"]["import"]),
     ("Completion rate %", lambda r: r["completion_rate"]),
+    ("Completions with a score", lambda r: r["scored"]),
+    ("Mean score %", lambda r: r["mean_score"]),
+    ("Median score %", lambda r: r["median_score"]),
+    ("Completions with time recorded", lambda r: r["timed"]),
+    ("Mean time spent (minutes)", lambda r: r["mean_minutes"]),
     ("Evaluations", lambda r: r["evaluated"]),
     ("Evaluation rate %", lambda r: r["evaluation_rate"]),
     ("Confidence before (1 to 5)", lambda r: r["confidence_before"]),

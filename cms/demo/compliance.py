@@ -175,9 +175,11 @@ def load_compliance_demo(*, seed: int, stdout) -> None:
     """Create the demo requirements and a realistic mix of completions and exceptions."""
     # The SCORM course loads here rather than with the catalogue, whose own test pins its
     # courses and their native screens; no requirement names it.
-    from cms.demo.scorm import load_scorm_demo
+    from cms.demo.scorm import COURSE_CODE, load_scorm_demo
+    from cms.demo.videos import load_video_demo
 
     load_scorm_demo(stdout=stdout)
+    load_video_demo(course_code=COURSE_CODE, stdout=stdout)
     rng = random.Random(seed + 4)
     today = timezone.localdate()
     courses = {c.course_code: c for c in CoursePage.objects.all()}

@@ -29,9 +29,10 @@ from .csvfile import ROW_ERROR, read_table
 REQUIRED = ["staff_number", "course_code", "completed_on"]
 OPTIONAL = ["score", "source"]
 COLUMNS = REQUIRED + OPTIONAL
-# Our sources, and what other platforms call them; a blank source means "import".
+# Our sources, and what other platforms call them; a blank source means "import". A SCORM
+# completion is one played here: another platform's is an import.
 SOURCES = {
-    **{value: CompletionSource(value) for value in CompletionSource.values},
+    **{value: CompletionSource(value) for value in CompletionSource.values if value != CompletionSource.SCORM},
     "": CompletionSource.IMPORT,
     "imported": CompletionSource.IMPORT,
     "e-learning": CompletionSource.ONLINE,

@@ -12,6 +12,7 @@ from .learning import (
 from .pages import CatalogueIndexPage, CourseAudienceTag, CoursePage, DeliveryMode, ModulePage, ProgrammePage, Topic
 from .scorm import CompletionRule, ScormAttempt, ScormModulePage, ScormPackage, ScormVersion
 from .sessions import Booking, BookingStatus, FaceToFaceSession
+from .video import Video, VideoModulePage, VideoProgress
 
 __all__ = [
     "Booking",
@@ -39,4 +40,7 @@ __all__ = [
     "ScormPackage",
     "ScormVersion",
     "Topic",
+    "Video",
+    "VideoModulePage",
+    "VideoProgress",
 ]

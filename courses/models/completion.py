@@ -7,6 +7,8 @@ from django.db import models
 
 class CompletionSource(models.TextChoices):
     ONLINE = "online", "Online"
+    # Online, with at least one of the modules a SCORM package (courses/services/learning.py).
+    SCORM = "scorm", "SCORM package"
     ATTENDANCE = "attendance", "Attendance"
     MANUAL = "manual", "Manual entry"
     IMPORT = "import", "Imported from another platform"

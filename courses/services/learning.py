@@ -19,7 +19,9 @@ from courses.models import (
     ModuleProgress,
     ProgressStatus,
     ReflectionPromptDelivery,
+    ScormAttempt,
 )
+from courses.models.video import VideoModulePage
 from courses.services.completions import completion_record
 from courses.services.errors import LearningError
 from courses.signals import course_completed, knowledge_check_marked, module_completed, module_visited
@@ -161,6 +163,8 @@ def module_complete(*, user, module: ModulePage) -> ModuleProgress:
     """Complete a module that has no knowledge check, once the learner has read it."""
     if knowledge_check_questions(module.body):
         raise LearningError("Pass the knowledge check to complete this module.")
+    if VideoModulePage.objects.filter(pk=module.pk).exists():
+        raise LearningError("This module completes when you have watched its video.")
     course = _course_of(module)
     enrolment = enrolment_current(user=user, course=course)
     _module_mark_complete(enrolment=enrolment, module=module)
@@ -199,10 +203,16 @@ def course_completion_check(*, enrolment: Enrolment):
     scores = [score for score in done.values() if score is not None]
     score = (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
     by_attendance_only = course.has_face_to_face and not required
+    if by_attendance_only:
+        source = CompletionSource.ATTENDANCE
+    elif ScormAttempt.objects.filter(enrolment=enrolment).exists():
+        source = CompletionSource.SCORM
+    else:
+        source = CompletionSource.ONLINE
     completion, created = completion_record(
         user=enrolment.user,
         course=course,
-        source=CompletionSource.ATTENDANCE if by_attendance_only else CompletionSource.ONLINE,
+        source=source,
         idempotency_key=f"enrolment:{enrolment.pk}",
         score=score,
         revision=course.live_revision,

@@ -206,7 +206,7 @@ def test_scorm_2004_two_parts_by_keyboard_complete_the_course(page, login, asser
     assert (check.success_status, check.score_scaled, check.completion_status) == ("passed", 1, "completed")
     completion = Completion.objects.get(user=learner.user)
     course = exclusion.get_parent().specific
-    assert completion.source == CompletionSource.ONLINE and completion.revision_id == course.live_revision_id
+    assert completion.source == CompletionSource.SCORM and completion.revision_id == course.live_revision_id
     assignment = Assignment.objects.get(person=learner)
     assert assignment.state == AssignmentState.SATISFIED and assignment.satisfied_by == completion
     # The course page shows it done, as for a native course.

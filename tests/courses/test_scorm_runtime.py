@@ -135,7 +135,7 @@ def test_both_modules_complete_the_course_once_with_its_revision(
     assert result["module_completed"] is True and result["course_completed"] is True
     completion = Completion.objects.get()
     course.refresh_from_db()
-    assert (completion.user, completion.course_id, completion.source) == (learner, course.pk, CompletionSource.ONLINE)
+    assert (completion.user, completion.course_id, completion.source) == (learner, course.pk, CompletionSource.SCORM)
     assert completion.revision_id == course.live_revision_id and completion.score == Decimal("95.00")
     # Committing again (a second tab, a retry) changes nothing.
     commit(client, exclusion, "micro-check", check, terminate=True, initialize=False)
