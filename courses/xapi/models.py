@@ -27,7 +27,9 @@ class Statement(models.Model):
     statement = models.JSONField()
     status = models.CharField(max_length=10, choices=StatementStatus.choices, default=StatementStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(help_text="When it may be sent (again): the back-off.")
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="Not before this (the back-off after a failure); empty: at once."
+    )
     queued_at = models.DateTimeField(null=True, blank=True, help_text="When a task to send it was last enqueued.")
     claimed_by = models.CharField(max_length=100, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)

@@ -87,7 +87,6 @@ def statements_record(*, statements: Iterable[BuiltStatement]) -> int:
     rows = list({built.id: built for built in statements}.values())
     if not rows or lrs_config() is None:
         return 0
-    now = timezone.now()
     existing = set(Statement.objects.filter(pk__in=[row.id for row in rows]).values_list("pk", flat=True))
     fresh = [row for row in rows if row.id not in existing]
     Statement.objects.bulk_create(
@@ -100,7 +99,6 @@ def statements_record(*, statements: Iterable[BuiltStatement]) -> int:
                 user_id=row.user_id,
                 statement=row.statement,
                 created_at=row.created_at,
-                next_attempt_at=now,
             )
             for row in fresh
         ],
@@ -123,12 +121,18 @@ def _sender_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def _due(now: datetime.datetime) -> Q:
+    """Waiting and due: a first try (no time set, so no two machines' clocks are compared) or a
+    retry whose back-off has passed."""
+    return Q(status=StatementStatus.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
 def _claim(pk, sender: str, lease: datetime.timedelta) -> bool:
     """Take one due row for this sender, in a committed transaction, before it leaves."""
     now = timezone.now()
     with transaction.atomic():
         return bool(
-            Statement.objects.filter(pk=pk, status=StatementStatus.PENDING, next_attempt_at__lte=now).update(
+            Statement.objects.filter(_due(now), pk=pk).update(
                 status=StatementStatus.SENDING,
                 claimed_by=sender,
                 lease_until=now + lease,
@@ -175,7 +179,7 @@ def statements_send(*, statement_ids: Iterable) -> SendResult:
     if config is None or not ids:
         return result
     rows = list(
-        Statement.objects.filter(pk__in=ids, status=StatementStatus.PENDING, next_attempt_at__lte=timezone.now())
+        Statement.objects.filter(_due(timezone.now()), pk__in=ids)
         .order_by("created_at", "pk")
         .values_list("pk", "statement", "attempts")
     )
@@ -216,14 +220,14 @@ def statements_sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> int:
             status=StatementStatus.PENDING,
             claimed_by="",
             lease_until=None,
-            next_attempt_at=now,
+            next_attempt_at=None,
             queued_at=None,
             last_error=UNKNOWN_OUTCOME,
         )
         waiting = list(
-            Statement.objects.filter(status=StatementStatus.PENDING, next_attempt_at__lte=now)
+            Statement.objects.filter(_due(now))
             .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=now - older_than))
-            .order_by("next_attempt_at", "pk")
+            .order_by(F("next_attempt_at").asc(nulls_first=True), "created_at", "pk")
             .values_list("pk", flat=True)[:5000]
         )
         statements_enqueue(ids=waiting)
@@ -239,7 +243,7 @@ def statements_retry(*, ids: Iterable | None = None) -> int:
     with transaction.atomic():
         chosen = list(rows.select_for_update().values_list("pk", flat=True))
         Statement.objects.filter(pk__in=chosen, status=StatementStatus.FAILED).update(
-            status=StatementStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), failed_at=None
+            status=StatementStatus.PENDING, attempts=0, next_attempt_at=None, failed_at=None
         )
         statements_enqueue(ids=chosen)
     return len(chosen)
