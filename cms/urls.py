@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("compliance.reporting.urls")),
     path("", include("compliance.reminders.urls")),
     path("", include("compliance.fairness.urls")),
+    path("", include("compliance.talent.urls")),
 ]
 
 if settings.DEBUG:

@@ -99,6 +99,13 @@ def user_may_watch_video(*, user, video) -> bool:
     return user_has_right(user=user, right=Right.EDIT_CONTENT) or video.modules.live().exists()
 
 
+def user_sits_on_panel(*, user, owner_ids: Iterable[int], panel_ids: Iterable[int]) -> bool:
+    """A talent programme's selection (its applications, scores and decisions): the programme's
+    L&D owners and the cohort's panel, by name, and nobody else (no role, not a superuser by
+    being one): deny by default."""
+    return active_user(user) and (user.pk in set(owner_ids) or user.pk in set(panel_ids))
+
+
 class RightPolicy(BasePermissionPolicy):
     """A Wagtail permission policy: holders of `right` may do `actions` on the model, nobody
     else anything (so the admin's menus, buttons and views agree with the site and the API)."""

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "compliance.reminders",
     "compliance.reporting",
     "compliance.fairness",
+    "compliance.talent",
     "courses",
     "courses.xapi",
     "api",

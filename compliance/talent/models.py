@@ -1,0 +1,258 @@
+"""Talent programmes (pages L&D edit), their cohorts (places, dates, an application window and
+who is eligible), applications and the applicant's self-declaration, stored apart.
+
+The self-declaration against a programme's positive-action criteria is collected for that
+purpose alone, with its own notice. It is a table of its own with no way back from an
+application (`related_name="+"`): the panel, the line manager and every export read
+applications, never declarations. Nothing here reads the equality-monitoring data."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+
+from compliance.models import LeadershipLevel, OrgUnit, RankOrGrade, WorkerType
+
+DEFAULT_NOTICE = (
+    "We ask this only to run this positive-action programme (Equality Act 2010, section 158). "
+    "Your answer is kept apart from your application: your line manager and the selection panel "
+    "never see it, it is in no export, and it is not taken from or added to the equality "
+    "monitoring information you may have given HR. Answering is optional; you can choose "
+    "'Prefer not to say'. It is deleted with your application."
+)
+
+
+class TalentIndexPage(Page):
+    """Where L&D keep the programme pages (and the approval workflow that covers them)."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["talent.TalentProgrammePage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["programmes"] = TalentProgrammePage.objects.child_of(self).live().order_by("title")
+        return context
+
+
+class PositiveAction(models.TextChoices):
+    NONE = "", "Open to everyone eligible"
+    SECTION_158 = "s158", "Positive action for under-represented groups (Equality Act 2010, section 158)"
+
+
+class TalentProgrammePage(Page):
+    """A talent or positive-action programme: what it is, for whom, and how people join."""
+
+    purpose = models.TextField(help_text="What the programme is for, in one or two sentences.")
+    audience = models.TextField("Who it is for", help_text="Who should apply, in plain words.")
+    involves = RichTextField("What it involves", features=["bold", "italic", "link", "ol", "ul"])
+    duration = models.CharField(max_length=100, help_text="For example '12 months' or '6 months, one-to-one'.")
+    selection_criteria = models.TextField(
+        "Published selection criteria", help_text="What the panel scores applications against."
+    )
+    application_question = models.CharField(
+        max_length=300, default="Why do you want to join this programme, and what will you bring to it?"
+    )
+    positive_action = models.CharField(max_length=10, choices=PositiveAction.choices, blank=True, default="")
+    positive_action_criteria = models.TextField(
+        blank=True,
+        help_text="Which under-represented groups the programme is for, in words (Equality Act 2010, "
+        "section 158). Applicants may declare against it; the panel never sees the answer.",
+    )
+    declaration_notice = models.TextField("Privacy notice for the self-declaration", default=DEFAULT_NOTICE, blank=True)
+    line_manager_support_required = models.BooleanField(
+        default=False,
+        help_text="Ask the applicant's line manager to support the application before the panel sees it. "
+        "The force's strategy recommends leaving this off for progression.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("purpose"),
+        FieldPanel("audience"),
+        FieldPanel("involves"),
+        FieldPanel("duration"),
+        FieldPanel("selection_criteria"),
+        FieldPanel("application_question"),
+        MultiFieldPanel(
+            [FieldPanel("positive_action"), FieldPanel("positive_action_criteria"), FieldPanel("declaration_notice")],
+            heading="Positive action",
+        ),
+        FieldPanel("line_manager_support_required"),
+        InlinePanel("owners", heading="L&D owners (they run selection for every cohort)", label="Owner"),
+    ]
+    parent_page_types = ["talent.TalentIndexPage"]
+    subpage_types: list[str] = []
+
+    @property
+    def has_positive_action(self) -> bool:
+        return bool(self.positive_action and self.positive_action_criteria.strip())
+
+    def get_context(self, request, *args, **kwargs):
+        from compliance.talent.selectors import programme_cohorts
+
+        context = super().get_context(request, *args, **kwargs)
+        context["cohorts"] = programme_cohorts(programme=self)
+        return context
+
+
+class TalentProgrammeOwner(Orderable):
+    programme = ParentalKey(TalentProgrammePage, on_delete=models.CASCADE, related_name="owners")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("user")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["programme", "user"], name="talent_owner_once")]
+
+
+class Cohort(models.Model):
+    """One intake of a programme: its dates, places, application window and eligibility.
+    An empty eligibility list means "anyone"; units include the units below them."""
+
+    programme = models.ForeignKey(TalentProgrammePage, on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField(max_length=100, help_text="For example '2026 to 2027'.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    places = models.PositiveSmallIntegerField()
+    applications_open_on = models.DateField()
+    applications_close_on = models.DateField(help_text="The last day to apply.")
+    ranks = models.ManyToManyField(RankOrGrade, blank=True, related_name="+", verbose_name="ranks or grades")
+    worker_types = models.JSONField(default=list, blank=True)
+    leadership_levels = models.JSONField(default=list, blank=True)
+    min_service_years = models.PositiveSmallIntegerField("minimum length of service (years)", null=True, blank=True)
+    units = models.ManyToManyField(OrgUnit, blank=True, related_name="+", help_text="And the units below them.")
+    panel = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="talent_panels",
+        verbose_name="selection panel",
+        help_text="Who scores and selects, with the programme's owners.",
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="cohort_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(applications_close_on__gte=models.F("applications_open_on")),
+                name="cohort_window_closes_after_opening",
+            ),
+            models.CheckConstraint(condition=Q(places__gte=1), name="cohort_places_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.title}: {self.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            errors["ends_on"] = "The cohort must end after it starts."
+        if (
+            self.applications_open_on
+            and self.applications_close_on
+            and self.applications_close_on < self.applications_open_on
+        ):
+            errors["applications_close_on"] = "Applications must close on or after the day they open."
+        if self.places is not None and self.places < 1:
+            errors["places"] = "Give at least 1 place."
+        unknown = set(self.worker_types or []) - set(WorkerType.values)
+        if unknown:
+            errors["worker_types"] = "Choose worker types from the list."
+        if set(self.leadership_levels or []) - set(LeadershipLevel.values):
+            errors["leadership_levels"] = "Choose leadership levels from the list."
+        if errors:
+            raise ValidationError(errors)
+
+    def window_open(self, today) -> bool:
+        return self.applications_open_on <= today <= self.applications_close_on
+
+
+class ApplicationStatus(models.TextChoices):
+    NOMINATED = "nominated", "Nominated: waiting for the nominee to apply"
+    AWAITING_SUPPORT = "awaiting_support", "Waiting for line manager support"
+    NOT_SUPPORTED = "not_supported", "Not supported by line manager"
+    SUBMITTED = "submitted", "With the selection panel"
+    SELECTED = "selected", "Offered a place"
+    WAITING = "waiting", "On the waiting list"
+    NOT_SELECTED = "not_selected", "Not selected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# Applications the panel considers, and those that can still be withdrawn.
+PANEL_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.SELECTED, ApplicationStatus.WAITING,
+                  ApplicationStatus.NOT_SELECTED)  # fmt: skip
+OPEN_STATUSES = (ApplicationStatus.NOMINATED, ApplicationStatus.AWAITING_SUPPORT, ApplicationStatus.SUBMITTED,
+                 ApplicationStatus.SELECTED, ApplicationStatus.WAITING)  # fmt: skip
+
+
+class Application(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="applications")
+    person = models.ForeignKey("compliance.Person", on_delete=models.PROTECT, related_name="talent_applications")
+    status = models.CharField(max_length=20, choices=ApplicationStatus.choices, db_index=True)
+    statement = models.TextField(blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    nomination_note = models.TextField(blank=True)
+    support_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    support_at = models.DateTimeField(null=True, blank=True)
+    support_note = models.TextField(blank=True)
+    shortlisted = models.BooleanField(default=False)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    panel_note = models.TextField(blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    waiting_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "person"], name="talent_one_application_per_cohort"),
+            models.CheckConstraint(
+                condition=Q(status="waiting", waiting_position__isnull=False)
+                | (~Q(status="waiting") & Q(waiting_position__isnull=True)),
+                name="talent_waiting_has_position",
+            ),
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__lte=10), name="talent_score_out_of_ten"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} for {self.cohort_id}: {self.status}"
+
+
+class Declaration(models.TextChoices):
+    YES = "yes", "Yes, I am in a group this programme is for"
+    NO = "no", "No"
+    PREFER_NOT = "prefer_not", "Prefer not to say"
+
+
+class SelfDeclaration(models.Model):
+    """The applicant's own answer to the programme's positive-action criteria. Stored apart,
+    read only by the applicant's own status page: never by the panel, the line manager or
+    an export (no reverse accessor from the application)."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(max_length=12, choices=Declaration.choices)
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Self-declaration {self.pk}"

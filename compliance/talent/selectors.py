@@ -1,0 +1,179 @@
+"""Reading talent programmes: eligibility (set-based, and the same rules for one person with
+the reasons), open cohorts, a person's applications, what a line manager is asked to support
+and what a selection panel sees.
+
+The panel's and the line manager's lists select only the application's own fields, the
+applicant's name, staff number, rank and unit: never a protected characteristic, never the
+self-declaration (which has no accessor from an application)."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from compliance.access import below_q
+from compliance.models import LeadershipLevel, OrgUnit, Person, RankOrGrade, WorkerType
+from compliance.talent.models import (
+    PANEL_STATUSES,
+    Application,
+    ApplicationStatus,
+    Cohort,
+    SelfDeclaration,
+    TalentProgrammePage,
+)
+
+# The applicant's fields a panel or a line manager may see with an application.
+PANEL_PERSON_FIELDS = (
+    "person__id", "person__staff_number", "person__first_name", "person__last_name",
+    "person__rank_or_grade", "person__unit__name", "person__line_path", "person__user_id",
+)  # fmt: skip
+APPLICATION_FIELDS = (
+    "id", "cohort_id", "person_id", "status", "statement", "applied_at", "nominated_by_id", "nomination_note",
+    "support_by_id", "support_at", "support_note", "shortlisted", "score", "panel_note", "decided_at",
+    "decision_reason", "waiting_position", "withdrawn_reason", "created_at",
+)  # fmt: skip
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _cohort_rules(cohort: Cohort) -> tuple[list[str], list[OrgUnit]]:
+    return [r.name for r in cohort.ranks.all()], list(cohort.units.all())
+
+
+def eligibility_q(*, cohort: Cohort, today: datetime.date, prefix: str = "") -> Q:
+    """Everyone the cohort's rules admit, as one filter on Person (active people only)."""
+    ranks, units = _cohort_rules(cohort)
+    q = Q(**{f"{prefix}is_active": True})
+    if ranks:
+        q &= Q(**{f"{prefix}rank_or_grade__in": ranks})
+    if cohort.worker_types:
+        q &= Q(**{f"{prefix}worker_type__in": cohort.worker_types})
+    if cohort.leadership_levels:
+        q &= Q(**{f"{prefix}leadership_level__in": cohort.leadership_levels})
+    if cohort.min_service_years:
+        q &= Q(**{f"{prefix}start_date__lte": years_before(today, cohort.min_service_years)})
+    if units:
+        unit_q = Q(pk__in=[])
+        for unit in units:
+            unit_q |= Q(**{f"{prefix}unit__path__startswith": unit.path})
+        q &= unit_q
+    return q
+
+
+def cohort_eligible_people(*, cohort: Cohort, today: datetime.date) -> QuerySet[Person]:
+    return Person.objects.filter(eligibility_q(cohort=cohort, today=today))
+
+
+def eligibility_summary(*, cohort: Cohort) -> list[str]:
+    """The cohort's rules in words, for its page and the apply form."""
+    ranks, units = _cohort_rules(cohort)
+    lines = []
+    if ranks:
+        lines.append("Rank or grade: " + ", ".join(ranks))
+    if cohort.worker_types:
+        lines.append("Worker type: " + ", ".join(WorkerType(v).label for v in cohort.worker_types))
+    if cohort.leadership_levels:
+        lines.append("Leadership level: " + ", ".join(LeadershipLevel(v).label for v in cohort.leadership_levels))
+    if cohort.min_service_years:
+        lines.append(f"At least {cohort.min_service_years} years' service")
+    if units:
+        lines.append("Unit: " + ", ".join(u.name for u in units) + " (and the units below them)")
+    return lines or ["Everyone in the force"]
+
+
+def eligibility_refusals(*, cohort: Cohort, person: Person | None, today: datetime.date) -> list[str]:
+    """Why this person may not apply, in words (empty: they may). The same rules as
+    `eligibility_q`, read from the person already loaded (with `unit`)."""
+    if person is None or not person.is_active:
+        return ["Only people with a current HR record can apply."]
+    ranks, units = _cohort_rules(cohort)
+    reasons = []
+    if ranks and person.rank_or_grade not in ranks:
+        reasons.append(f"It is for {', '.join(ranks)}; your rank or grade is {person.rank_or_grade}.")
+    if cohort.worker_types and person.worker_type not in cohort.worker_types:
+        reasons.append("It is not open to your worker type.")
+    if cohort.leadership_levels and person.leadership_level not in cohort.leadership_levels:
+        reasons.append("It is not open to your leadership level.")
+    if cohort.min_service_years and person.start_date > years_before(today, cohort.min_service_years):
+        reasons.append(f"It needs at least {cohort.min_service_years} years' service.")
+    if units and not any(person.unit.path.startswith(u.path) for u in units):
+        reasons.append("It is not open to your unit.")
+    return reasons
+
+
+def _cohorts() -> QuerySet[Cohort]:
+    return Cohort.objects.select_related("programme").prefetch_related(
+        Prefetch("ranks", queryset=RankOrGrade.objects.only("id", "name")),
+        Prefetch("units", queryset=OrgUnit.objects.only("id", "name", "path")),
+    )
+
+
+def programme_cohorts(*, programme: TalentProgrammePage) -> list[Cohort]:
+    return list(_cohorts().filter(programme=programme).order_by("starts_on"))
+
+
+def open_cohorts(*, today: datetime.date) -> list[Cohort]:
+    """Cohorts taking applications today, on live programmes, with their rules loaded."""
+    return list(
+        _cohorts()
+        .filter(applications_open_on__lte=today, applications_close_on__gte=today, programme__live=True)
+        .order_by("applications_close_on", "programme__title", "pk")
+    )
+
+
+def cohort_for_apply(*, pk: int) -> Cohort | None:
+    return _cohorts().filter(pk=pk, programme__live=True).first()
+
+
+def my_applications(*, person: Person | None) -> list[Application]:
+    if person is None:
+        return []
+    return list(
+        Application.objects.filter(person=person).select_related("cohort__programme").order_by("-created_at", "-pk")
+    )
+
+
+def my_declarations(*, person: Person | None) -> dict[int, str]:
+    """The applicant's own self-declarations, by application: for their own status page only."""
+    if person is None:
+        return {}
+    rows = SelfDeclaration.objects.filter(application__person=person).values_list("application_id", "answer")
+    return dict(rows)
+
+
+def _visible_applications() -> QuerySet[Application]:
+    return Application.objects.select_related("person__unit").only(*APPLICATION_FIELDS, *PANEL_PERSON_FIELDS)
+
+
+def applications_to_support(*, manager: Person | None) -> list[Application]:
+    """Applications from people below this manager waiting for their support."""
+    if manager is None:
+        return []
+    return list(
+        _visible_applications()
+        .select_related("cohort__programme")
+        .filter(below_q(line_path=manager.line_path, manager_id=manager.pk, prefix="person__"))
+        .filter(status=ApplicationStatus.AWAITING_SUPPORT)
+        .order_by("created_at", "pk")
+    )
+
+
+def panel_applications(*, cohort: Cohort) -> list[Application]:
+    """What the panel sees: the applications before it, best-scored first, without any
+    protected characteristic or self-declaration."""
+    return list(
+        _visible_applications()
+        .filter(cohort=cohort, status__in=PANEL_STATUSES)
+        .order_by("-shortlisted", "-score", "waiting_position", "applied_at", "pk")
+    )
+
+
+def cohort_counts(*, cohort: Cohort) -> dict[str, int]:
+    rows = Application.objects.filter(cohort=cohort).values("status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(ApplicationStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts

@@ -1,0 +1,20 @@
+"""Talent programmes on the site: open cohorts, applying, nominating, support and selection."""
+
+from django.urls import path
+
+from compliance.talent import views
+
+app_name = "talent"
+urlpatterns: list = [
+    path("programmes/", views.programmes_view, name="programmes"),
+    path("programmes/applications/", views.my_applications_view, name="my-applications"),
+    path("programmes/applications/<int:pk>/withdraw/", views.withdraw_view, name="withdraw"),
+    path("programmes/applications/<int:pk>/support/", views.support_decide_view, name="support-decide"),
+    path("programmes/applications/<int:pk>/score/", views.score_view, name="score"),
+    path("programmes/support/", views.support_list_view, name="support"),
+    path("programmes/cohorts/<int:pk>/apply/", views.apply_view, name="apply"),
+    path("programmes/cohorts/<int:pk>/nominate/", views.nominate_view, name="nominate"),
+    path("programmes/cohorts/<int:pk>/panel/", views.panel_view, name="panel"),
+    path("programmes/cohorts/<int:pk>/panel/csv/", views.panel_csv_view, name="panel-csv"),
+    path("programmes/cohorts/<int:pk>/fill/", views.fill_view, name="fill"),
+]

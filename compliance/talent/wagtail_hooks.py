@@ -1,0 +1,69 @@
+"""Cohorts in the Wagtail admin (Talent programmes → Cohorts), for whoever may edit content."""
+
+from django import forms
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permissions import register_permission_policy
+
+from compliance.access import Right, RightPolicy
+from compliance.models import LeadershipLevel, WorkerType
+from compliance.talent.models import Cohort
+
+
+class CohortForm(WagtailAdminModelForm):
+    worker_types = forms.MultipleChoiceField(
+        choices=WorkerType.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every worker type.",
+    )  # fmt: skip
+    leadership_levels = forms.MultipleChoiceField(
+        choices=LeadershipLevel.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every level.",
+    )  # fmt: skip
+
+
+register_permission_policy(
+    Cohort, RightPolicy(Cohort, right=Right.EDIT_CONTENT, actions=("add", "change", "delete", "view"))
+)
+
+
+class CohortViewSet(ModelViewSet):
+    model = Cohort
+    icon = "group"
+    menu_label = "Cohorts"
+    add_to_admin_menu = False
+    list_display = ["__str__", "starts_on", "places", "applications_open_on", "applications_close_on"]
+    list_filter = ["programme"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("programme"),
+            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+            FieldPanel("places"),
+            FieldRowPanel([FieldPanel("applications_open_on"), FieldPanel("applications_close_on")]),
+            MultiFieldPanel(
+                [
+                    FieldPanel("ranks", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("worker_types"),
+                    FieldPanel("leadership_levels"),
+                    FieldPanel("min_service_years"),
+                    FieldPanel("units"),
+                ],
+                heading="Who may apply (empty means anyone)",
+            ),
+            FieldPanel("panel"),
+        ],
+        base_form_class=CohortForm,
+    )
+
+
+class TalentAdminGroup(ModelViewSetGroup):
+    menu_label = "Talent programmes"
+    menu_icon = "group"
+    items = (CohortViewSet("talent_cohorts"),)
+
+
+@hooks.register("register_admin_viewset")
+def register_talent_viewsets():
+    return TalentAdminGroup()
