@@ -27,6 +27,7 @@ from compliance.models import (
     WorkerType,
 )
 from compliance.selectors.assignments import STATUS_ORDER, Status, assignments_with_status
+from courses.models import BookingStatus, FaceToFaceSession
 
 # The statuses a report shows, most urgent first (withdrawn assignments are never reported).
 REPORT_STATUSES = list(STATUS_ORDER)
@@ -492,3 +493,25 @@ def overdue_list(*, scope: Scope, today: datetime.date | None = None) -> QuerySe
         .select_related("person__unit", "requirement")
         .order_by("effective_due", Lower("person__last_name"), "pk")
     )
+
+
+# --- face-to-face sessions ahead ------------------------------------------------------------
+
+
+def sessions_with_places(*, start: datetime.date, end: datetime.date) -> list:
+    """Sessions not cancelled that start on a day from `start` up to `end`, earliest first, with
+    their confirmed bookings (`booked`) and places left (`places_left`); one query."""
+    tz = timezone.get_current_timezone()
+    sessions = (
+        FaceToFaceSession.objects.filter(
+            cancelled=False,
+            starts_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+            starts_at__lt=datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz),
+        )
+        .select_related("course")
+        .annotate(booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)))
+        .order_by("starts_at", "pk")
+    )
+    for session in sessions:
+        session.places_left = max(session.capacity - session.booked, 0)
+    return list(sessions)

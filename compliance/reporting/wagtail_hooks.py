@@ -17,6 +17,7 @@ from compliance.models import OrgUnit, Requirement
 from courses import downloads
 
 from . import exports, selectors
+from .dashboard import dashboard_panels
 from .forms import PageError, page_number
 
 FORCE = access.Scope(label="The whole force", force=True)
@@ -176,3 +177,8 @@ def register_force_reports_menu():
         ]
     )
     return _ForceReportsSubmenu("Force reports", menu, icon_name="table", name="force-reports", order=850)
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    panels.extend(dashboard_panels(request))

@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
 SCREENS = {
     "compliance.admin": [
+        "/admin/",  # the dashboard: force headline, requests waiting, recent imports
         "/admin/compliance_requirement/",
         "/admin/compliance_requirement/new/",
         "/admin/compliance_assignment/",
@@ -36,6 +37,7 @@ SCREENS = {
     # request to another site.
     "admin": ["/admin/", "/admin/sign-in-lockouts/", "/admin/sign-in-links/"],
     "ld.lead": [
+        "/admin/",  # the dashboard: force headline, courses and sessions
         "/admin/face_to_face_sessions/",
         "/admin/reports/course-rates/",
         "/admin/reports/manager-observations/",
