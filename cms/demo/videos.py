@@ -25,7 +25,7 @@ def demo_video() -> Video:
         content_type=mime,
         size_bytes=len(data),
         duration_seconds=read_duration(head=data, tail=b"", mime=mime),
-        transcript=(SOURCES / "transcript.html").read_text(encoding="utf-8"),
+        transcript=(SOURCES / "transcript.txt").read_text(encoding="utf-8"),
     )
     video.file.save("everyday-respect.webm", ContentFile(data), save=False)
     video.captions.save("everyday-respect.en.vtt", ContentFile(captions), save=False)

@@ -12,13 +12,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from courses.models.learning import Enrolment
 from courses.models.pages import CoursePage, ModulePage
-
-TRANSCRIPT_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul"]
 
 
 class Video(models.Model):
@@ -52,9 +49,13 @@ class Video(models.Model):
         max_length=20, default="en", help_text="The captions' language, as a code: en, cy (Welsh)..."
     )
     captions_label = models.CharField(max_length=60, default="English")
-    transcript = RichTextField(
-        features=TRANSCRIPT_FEATURES,
-        help_text="A full transcript, with what is shown as well as said. Required: not everyone can watch or hear.",
+    # Plain text (blank lines between paragraphs): the admin's rich-text editor has no
+    # accessible name for screen readers, and a transcript needs no formatting.
+    transcript = models.TextField(
+        help_text=(
+            "A full transcript, with what is shown as well as said; leave a blank line between paragraphs. "
+            "Required: not everyone can watch or hear."
+        ),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -56,7 +56,7 @@ def finished(*, course, source, score=None, scorm_seconds=None, video_seconds=No
         from courses.models import Video
 
         video = Video.objects.first() or Video.objects.create(
-            title="V", url="https://v.example/v.mp4", duration_seconds=600, captions="c.vtt", transcript="<p>t</p>"
+            title="V", url="https://v.example/v.mp4", duration_seconds=600, captions="c.vtt", transcript="t"
         )
         VideoProgress.objects.create(enrolment=enrolment, module=module, video=video, watched_seconds=video_seconds)
     return completion

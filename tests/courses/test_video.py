@@ -14,7 +14,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from wagtail.test.utils.form_data import rich_text
 
 from cms.demo.videos import SOURCES, demo_video, load_video_demo
 from compliance.access import Role
@@ -116,7 +115,7 @@ def upload(client, *, video: bytes | None = WEBM, captions: bytes = VTT, **field
         "duration_seconds": "",
         "captions_language": "en",
         "captions_label": "English",
-        "transcript": rich_text("<p>Everything said and shown.</p>"),
+        "transcript": "Everything said and shown.",
         "captions": SimpleUploadedFile("captions.vtt", captions, content_type="text/vtt"),
         **fields,
     }
