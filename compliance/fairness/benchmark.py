@@ -15,11 +15,12 @@ A characteristic may be left out, and so may a category (a census's "not answere
 given for one characteristic must add up to at most 100.5 (rounding). Every problem is reported
 with its row and column, and nothing is kept unless the whole file is right.
 
-Representation ratio: a group's share of the workforce who gave an answer (everyone counted less
-"Prefer not to say" and "Not recorded") over its share of the community for the categories the
-benchmark gives (so a census's unanswered share is left out of both), from the published
-(perturbed) figures: 1 is proportionate, below 1 under-represented. Its interval is the Wilson
-interval of the workforce share over the community share (the census figure taken as exact).
+Representation ratio: a group's share of the workforce in the categories the benchmark gives over
+its share of the community in the same categories (so "Prefer not to say", "Not recorded" and a
+census's "not answered" are left out of both), from the published (perturbed) figures, and only
+when every one of those categories is published: 1 is proportionate, below 1 under-represented.
+Its interval is the Wilson interval of the workforce share over the community share (the census
+figure taken as exact).
 """
 
 from __future__ import annotations
@@ -254,9 +255,9 @@ def representation(
     )
 
 
-def declared(total: int | None, not_declared: list[int | None]) -> int | None:
-    """Everyone counted less those who preferred not to say or have no record (None if any of
-    these figures is hidden)."""
-    if total is None or any(n is None for n in not_declared):
+def declared(counts: list[int | None]) -> int | None:
+    """The people in the benchmark's categories: the sum of their published counts (None if any
+    of them is hidden, or none is given)."""
+    if not counts or any(n is None for n in counts):
         return None
-    return total - sum(not_declared)
+    return sum(counts)

@@ -35,7 +35,7 @@ from .representation import (
     periods_offered,
     programmes,
 )
-from .selectors import GROUPINGS, NOT_RECORDED, PREFER_NOT_TO_SAY
+from .selectors import GROUPINGS
 from .services import (
     ACTION_EXPORT,
     ACTION_VIEW,
@@ -50,8 +50,6 @@ from .services import (
     yearly_trend,
 )
 from .statistics import DEFAULT_LEVEL, LEVELS
-
-NOT_DECLARED = (PREFER_NOT_TO_SAY, NOT_RECORDED[0])
 
 
 def _render(request, name: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -174,20 +172,13 @@ def participation_form(data, today) -> ChoicesForm:
 # --- the workforce against the community --------------------------------------------------------
 
 
-def _not_declared_rows(page) -> list[int]:
-    return [i for i, (key, _) in enumerate(page.categories) if key in NOT_DECLARED]
-
-
 def workforce_context(page, benchmark, *, level: float) -> dict:
     """Rows of (label, [cell text...], total, representation) and the representation table."""
     table = page.table
     shares = community_shares(benchmark.shares, page.characteristic, page.grouping) if benchmark else {}
-    skip = _not_declared_rows(page)
-    declared_total = declared(table.grand_total.count, [table.row_totals[i].count for i in skip])
-    declared_columns = [
-        declared(table.column_totals[j].count, [table.cells[i][j].count for i in skip])
-        for j in range(len(table.columns))
-    ]
+    given = [i for i, (key, _) in enumerate(page.categories) if key in shares]
+    declared_total = declared([table.row_totals[i].count for i in given])
+    declared_columns = [declared([table.cells[i][j].count for i in given]) for j in range(len(table.columns))]
     rows = []
     for i, (key, label) in enumerate(page.categories):
         community = shares.get(key)
@@ -228,8 +219,7 @@ def workforce_trend_context(trend, benchmark, *, level: float) -> dict:
         for _, page in trend:
             table = page.table
             i = table.rows.index(key)
-            skip = _not_declared_rows(page)
-            total = declared(table.grand_total.count, [table.row_totals[r].count for r in skip])
+            total = declared([table.row_totals[table.rows.index(k)].count for k in shares])
             count = table.row_totals[i].count
             rep = representation(count=count, declared=total, community=shares.get(key), level=level)
             values.append((table.row_totals[i], rep if key in shares else None))
@@ -259,9 +249,10 @@ def _method(threshold: int) -> str:
 
 WORKFORCE_DEFINITION = (
     "Active people on the HR record, by the characteristic and by their worker type, leadership level, rank or "
-    "grade, or the unit below the force they work in. Workforce share: a group's people as a share of those who "
-    "gave an answer (everyone less 'Prefer not to say' and 'Not recorded'). Community share: the group's share of "
-    "the benchmark's population, over the categories it gives. Representation ratio: workforce share over community "
+    "grade, or the unit below the force they work in. Workforce share: a group's people as a share of the people in "
+    "the categories the benchmark gives (so 'Prefer not to say' and 'Not recorded' are left out), shown when all "
+    "of those are published. Community share: the group's share of the benchmark's population, over the same "
+    "categories. Representation ratio: workforce share over community "
     "share (1 is proportionate); its interval is the Wilson interval of the workforce share over the community share. "
     "Columns whose people differ from a column of another breakdown by fewer than the threshold are left out."
 )
@@ -341,7 +332,7 @@ WORKFORCE_HEADER = [
     "Breakdown",
     "Column",
     "People",
-    "Workforce share of those answering (%)",
+    "Workforce share (%)",
     "Community share (%)",
     "Representation ratio",
     "Ratio interval low",

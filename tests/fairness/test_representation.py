@@ -312,7 +312,7 @@ def test_the_representation_ratio_and_its_interval():
     assert representation(count=25, declared=1000, community=0.038).verdict == "Under-represented"
     # A hidden figure gives no ratio, never a guess.
     assert representation(count=None, declared=100, community=0.1).ratio is None
-    assert declared(100, [5, None]) is None and declared(100, [5, 10]) == 85
+    assert declared([5, None]) is None and declared([5, 10]) == 15 and declared([]) is None
 
 
 def test_community_shares_are_over_the_categories_given_and_add_up_in_broad_groups():
@@ -340,3 +340,49 @@ def test_the_workforce_is_kept_for_the_week_and_the_trend_has_a_column_a_week(fo
     trend = workforce_trend(characteristic="sex", breakdown="unit", threshold=5)
     assert [week for week, _ in trend] == [datetime.date(2026, 6, 22), datetime.date(2026, 6, 15)]
     assert [page for _, page in trend] == [second, first]
+
+
+def test_the_workforce_page_shows_each_groups_ratio_from_published_figures_only():
+    """Cell keys of 100 carry no noise, so the figures are exact: 60 White and 20 Asian people in
+    North, 30 and 30 in South, a few in other groups (hidden); the benchmark gives White and
+    Asian only, 75% and 25% of those two."""
+    from types import SimpleNamespace
+
+    from compliance.fairness.representation_views import workforce_context
+    from compliance.fairness.selectors import PageInputs
+
+    cells = {
+        ("white", "NORTH"): (60, 0, 100, 0),
+        ("asian", "NORTH"): (20, 0, 100, 0),
+        ("white", "SOUTH"): (30, 0, 100, 0),
+        ("asian", "SOUTH"): (30, 0, 100, 0),
+        ("prefer_not_to_say", "NORTH"): (12, 0, 100, 0),
+        ("prefer_not_to_say", "SOUTH"): (12, 0, 100, 0),
+        ("black", "NORTH"): (4, 0, 100, 0),
+        ("black", "SOUTH"): (5, 0, 100, 0),
+        ("other", "NORTH"): (3, 0, 100, 0),
+        ("other", "SOUTH"): (2, 0, 100, 0),
+        ("mixed", "NORTH"): (1, 0, 100, 0),
+        ("not_recorded", "SOUTH"): (2, 0, 100, 0),
+    }
+    inputs = PageInputs(
+        characteristic="ethnicity",
+        measure="workforce",
+        breakdown="unit",
+        columns=(("NORTH", "North"), ("SOUTH", "South")),
+        cells=cells,
+    )
+    page = protect_workforce(inputs=inputs, grouping="fine", threshold=10)
+    benchmark = SimpleNamespace(shares={"ethnicity": {"white": 60.0, "asian": 20.0}})
+    context = workforce_context(page, benchmark, level=0.95)
+    rows = {row["key"]: row for row in context["rows"]}
+    white, asian = rows["white"]["representation"], rows["asian"]["representation"]
+    assert (white.workforce_share, white.community_share, white.ratio) == (64.3, 75.0, 0.86)
+    assert (asian.workforce_share, asian.community_share, asian.ratio) == (35.7, 25.0, 1.43)
+    assert white.verdict == "Under-represented" and asian.verdict == "Over-represented"
+    north_white = rows["white"]["cells"][0][1]
+    assert (north_white.workforce_share, north_white.ratio) == (75.0, 1.0)
+    # A category without a benchmark share has no ratio; "Prefer not to say" is left out of the shares.
+    assert rows["prefer_not_to_say"]["representation"] is None and rows["mixed"]["representation"] is None
+    # No benchmark: no ratios at all.
+    assert not workforce_context(page, None, level=0.95)["benchmarked"]
