@@ -347,3 +347,25 @@ def test_the_demo_adds_a_captioned_video_to_the_scorm_course(db):
     assert module.live and module.get_parent().pk == course.pk and module.watch_percent == 100
     assert module.video.duration_seconds == Decimal("12.01") and module.video.content_type == "video/webm"
     assert load_video_demo(course_code=COURSE_CODE, stdout=io.StringIO()) is None  # once only
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", f"/learning/videos/{2**63}/file/"),
+        ("get", f"/learning/videos/{2**63}/captions.vtt"),
+        ("post", f"/learning/video/{2**63}/progress/"),
+    ],
+)
+def test_an_id_beyond_the_database_is_not_found(client, learner, method, url):
+    response = getattr(client, method)(url, **({"content_type": "application/json"} if method == "post" else {}))
+    assert response.status_code == 404
+
+
+def test_the_player_resumes_where_the_learner_stopped(client, learner, video_course, pinned_clock):
+    _, module = video_course
+    report(client, module, [])
+    pinned_clock.shift(datetime.timedelta(seconds=5))
+    report(client, module, [[0, 4.5]], position=4.5)
+    html = client.get(module.url).content.decode()
+    assert 'data-resume-at="4.50"' in html and "You have watched 37% of this video." in html
