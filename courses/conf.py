@@ -40,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "XAPI_LRS_PASSWORD": "",
     # Seconds to wait for the LRS to answer one statement.
     "XAPI_LRS_TIMEOUT": 10,
-    # Tries before a statement the LRS keeps failing becomes a dead letter (about 4 hours with
+    # Tries before a statement the LRS keeps failing becomes a dead letter (about 3 hours with
     # the back-off: 30 s, doubling up to an hour).
     "XAPI_MAX_ATTEMPTS": 10,
     # The largest video file L&D may upload, in bytes (a larger one is refused by the form);
