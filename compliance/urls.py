@@ -3,9 +3,11 @@
 from django.urls import path
 
 from compliance import views
+from compliance.landing import landing_view
 
 app_name = "compliance"
 urlpatterns: list = [
+    path("start/", landing_view, name="landing"),
     path("my-training/", views.my_training_view, name="my-training"),
     path("my-training/<int:pk>/more-time/", views.extension_request_view, name="extension-request"),
     path("compliance/extension-requests/", views.extension_requests_view, name="extension-requests"),

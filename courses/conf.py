@@ -19,6 +19,20 @@ DEFAULTS: dict[str, Any] = {
     # A function `check(*, user, course) -> str` refusing a face-to-face booking ("" allows).
     # The default lets only the people a course is required of, or who may take it, book.
     "BOOKING_AUDIENCE_CHECK": "compliance.services.bookings.booking_audience_refusal",
+    # Where signing in lands when no page was asked for: the first entry the person qualifies
+    # for, in order. Who: a role's name, "superuser", "senior_leader" (Superintendent, Director
+    # and above: their command), "line_manager" (anyone with people below them in line
+    # management) or "everyone"; where: a URL name or a path.
+    "LANDING_PAGES": [
+        ("superuser", "wagtailadmin_home"),
+        ("Compliance administrator", "wagtailadmin_home"),
+        ("L&D lead", "wagtailadmin_home"),
+        ("L&D editor", "wagtailadmin_home"),
+        ("D&I analyst", "wagtailadmin_home"),
+        ("senior_leader", "reporting:command"),
+        ("line_manager", "reporting:team"),
+        ("everyone", "compliance:my-training"),
+    ],
     # The smallest count of people the fairness tables publish.
     "FAIRNESS_THRESHOLD": 10,
     # Whose bank holidays stop reminders (with weekends): "england-and-wales", "scotland",

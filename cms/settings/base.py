@@ -192,7 +192,7 @@ SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", True)
 OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "Inclusion training")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "compliance:landing"  # administrators' dashboard, a manager's team, a learner's training
 LOGOUT_REDIRECT_URL = "/"
 # The password throttle (django-axes; cms/auth.py explains it): 5 failures for one username
 # from one address hold that pair back for 15 minutes. Behind a reverse proxy, set

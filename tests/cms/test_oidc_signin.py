@@ -55,7 +55,7 @@ def test_matching_by_staff_number_from_an_employee_id_claim(client, identity_pro
     # The email in HR's record differs from the directory's: the staff number still matches.
     Person.objects.filter(pk=people["amy"].pk).update(email="a.learner@old-address.example")
     response = sign_in_through(client, identity_provider, "amy")
-    assert (response.status_code, response["Location"]) == (302, "/")
+    assert (response.status_code, response["Location"]) == (302, "/start/")
     assert signed_in_user(client).pk == people["amy"].user_id
 
 

@@ -124,7 +124,7 @@ def test_the_next_address_stays_on_this_site(client, lead):
     response = client.post(
         "/accounts/two-factor/", {"code": code_for(device, step_offset=1), "next": "https://evil.example/"}
     )
-    assert (response.status_code, response["Location"]) == (302, "/")
+    assert (response.status_code, response["Location"]) == (302, "/start/")
 
 
 def test_a_password_alone_cannot_replace_the_app(client, lead):
