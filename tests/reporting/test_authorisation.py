@@ -114,6 +114,21 @@ ENDPOINTS = [
     # HR.
     ("api hr people", "api", "/api/v1/hr/people/"),
     ("api hr units", "api", "/api/v1/hr/units/"),
+    # Talent programmes: {COHORT} an open cohort the L&D lead owns, {APPLICATION} pc.a3's
+    # application to it (waiting for their line manager's support), {PROGRAMME} its page.
+    ("talent programmes", "get", "/programmes/"),
+    ("talent my applications", "get", "/programmes/applications/"),
+    ("talent apply", "get", "/programmes/cohorts/{COHORT}/apply/"),
+    ("talent nominate", "get", "/programmes/cohorts/{COHORT}/nominate/"),
+    ("talent support list", "get", "/programmes/support/"),
+    ("talent support pc.a3", "post", "/programmes/applications/{APPLICATION}/support/"),
+    ("talent withdraw pc.a3's", "post", "/programmes/applications/{APPLICATION}/withdraw/"),
+    ("talent panel", "get", "/programmes/cohorts/{COHORT}/panel/"),
+    ("talent panel csv", "get", "/programmes/cohorts/{COHORT}/panel/csv/"),
+    ("talent score", "post", "/programmes/applications/{APPLICATION}/score/"),
+    ("talent fill places", "post", "/programmes/cohorts/{COHORT}/fill/"),
+    ("talent programme page", "get", "{PROGRAMME}"),
+    ("admin talent cohorts", "get", "/admin/talent_cohorts/"),
 ]
 
 # One column per role, in the order of ROLES; the README's roles table says the same in words.
@@ -188,6 +203,19 @@ EXPECTED = {
     "admin observation rates":   [302, 302, 302, 302, 302, 200, 302, 302, 200, 302, 200],
     "api hr people":             [401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200],
     "api hr units":              [401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200],
+    "talent programmes":         [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "talent my applications":    [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "talent apply":              [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "talent nominate":           [302, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+    "talent support list":       [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "talent support pc.a3":      [302, 404, 302, 404, 302, 404, 404, 404, 404, 404, 404],
+    "talent withdraw pc.a3's":   [302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+    "talent panel":              [302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+    "talent panel csv":          [302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+    "talent score":              [302, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403],
+    "talent fill places":        [302, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403],
+    "talent programme page":     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "admin talent cohorts":      [302, 302, 302, 302, 302, 200, 302, 302, 200, 302, 200],
 }
 # fmt: on
 
@@ -238,7 +266,25 @@ def accounts(force):
     UserFactory(username="ld.lead").groups.add(Group.objects.get(name=Role.LD_LEAD))
     UserFactory(username="hr.service").groups.add(Group.objects.get(name=Role.HR_SERVICE))
     get_user_model().objects.create_superuser(username="root", email="root@force.example", password=None)
+    _talent(force)
     return force
+
+
+def _talent(force) -> None:
+    """An open Front Line Leadership cohort the L&D lead owns; pc.a3 has applied to it."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from compliance.talent.services import application_submit
+    from tests.talent.builders import make_cohort, make_programme
+
+    lead = get_user_model().objects.get(username="ld.lead")
+    programme = make_programme(title="Front Line Leadership", owners=[lead], support=True)
+    force.talent_cohort = make_cohort(programme=programme, today=force.today, ranks=["Constable"])
+    force.talent_application = application_submit(
+        person=force.team_a[2], cohort=force.talent_cohort, statement="Ready to lead", now=timezone.now()
+    )
+    force.talent_programme = programme.url
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -259,6 +305,9 @@ def test_every_endpoint_for_every_role(client, accounts, role):
             PERSON=force.team_a[2].staff_number,
             REQUEST=force.extension_request.pk,
             ASSIGNMENT=force.extension_request.assignment_id,
+            COHORT=force.talent_cohort.pk,
+            APPLICATION=force.talent_application.pk,
+            PROGRAMME=force.talent_programme,
         )
         if method == "post":
             response = client.post(url, {"decision": "refuse", "note": ""})

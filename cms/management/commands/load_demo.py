@@ -63,6 +63,9 @@ class Command(BaseCommand):
         load_representation_demo(stdout=self.stdout)
         load_catalogue_demo(seed=seed, stdout=self.stdout)
         load_compliance_demo(seed=seed, stdout=self.stdout)
+        from cms.demo.talent import load_talent_demo
+
+        load_talent_demo(seed=seed, stdout=self.stdout)
 
     def _make_personas(self, personas: dict[str, str]) -> None:
         User = get_user_model()
