@@ -42,7 +42,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "fairness", "description": "Aggregate, suppressed equality analytics (D&I analyst only)."},
     ],
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ReminderKindEnum": "compliance.reminders.models.ReminderKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReminderKindEnum": "compliance.reminders.models.ReminderKind",
+        "RequestStatusEnum": "compliance.models.assignments.ExtensionRequest.Status",
+    },
     "PREPROCESSING_HOOKS": ["api.schema.public_endpoints_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from compliance.models import ExtensionRequest, ImportJob, LeadershipLevel, OrgUnit, Person
+from compliance.models import (
+    ExemptionDecider,
+    ExtensionRequest,
+    ImportJob,
+    LeadershipLevel,
+    OrgUnit,
+    Person,
+    RequestKind,
+)
 from courses.access import (
     RIGHTS,
     Right,
@@ -44,6 +52,7 @@ __all__ = [
     "extension_requests_to_decide",
     "extension_requests_visible",
     "import_jobs_visible",
+    "line_manager_decides_q",
     "import_kinds_for",
     "people_below",
     "person_has_team",
@@ -55,6 +64,7 @@ __all__ = [
     "user_is_analyst",
     "user_is_compliance_admin",
     "user_may_decide_for",
+    "user_may_decide_request",
     "user_may_mark_register",
     "user_may_see_person",
     "user_role_names",
@@ -152,15 +162,42 @@ def user_may_see_person(*, user, person: Person) -> bool:
     return viewer is not None and person_is_manager_of(manager=viewer, person=person)
 
 
-# --- requests for more time ---------------------------------------------------------------
+# --- requests for more time and for exemptions ---------------------------------------------
 
 
-def extension_requests_visible(*, user) -> QuerySet[ExtensionRequest]:
-    """A learner's own requests and those of everyone below them; every request for a
-    compliance administrator; nothing for anyone else."""
+def line_manager_decides_q(prefix: str = "") -> Q:
+    """The requests a line manager decides (and sees): every request for more time, and a
+    request for an exemption when its requirement says the line manager decides. The rest
+    (exemptions decided by compliance administrators, the default) a manager never sees: the
+    reason and evidence may be personal."""
+    return Q(**{f"{prefix}kind": RequestKind.MORE_TIME}) | Q(
+        **{f"{prefix}assignment__requirement__exemption_decided_by": ExemptionDecider.LINE_MANAGER}
+    )
+
+
+def user_may_decide_request(*, user, request: ExtensionRequest) -> bool:
+    """A request for more time: anyone above the learner in line management, and compliance
+    administrators. A request for an exemption: the same when its requirement says the line
+    manager decides; otherwise compliance administrators only. (The services refuse a
+    decision on one's own request.)"""
+    if not active_user(user):
+        return False
+    if request.kind == RequestKind.EXEMPTION and (
+        request.assignment.requirement.exemption_decided_by != ExemptionDecider.LINE_MANAGER
+    ):
+        return user_is_compliance_admin(user)
+    return user_may_decide_for(user=user, person=request.assignment.person)
+
+
+def extension_requests_visible(*, user, kind: str | None = None) -> QuerySet[ExtensionRequest]:
+    """A learner's own requests, and those of everyone below them that their line manager
+    decides (`line_manager_decides_q`); every request for a compliance administrator; nothing
+    for anyone else. `kind`: only requests of that kind."""
     qs = ExtensionRequest.objects.select_related(
         "assignment__requirement", "assignment__person__unit", "requested_by", "decided_by"
     )
+    if kind is not None:
+        qs = qs.filter(kind=kind)
     if not active_user(user):
         return qs.none()
     if user_is_compliance_admin(user):
@@ -169,13 +206,14 @@ def extension_requests_visible(*, user) -> QuerySet[ExtensionRequest]:
     own = Q(requested_by=user) | Q(assignment__person__user=user)
     if viewer is None:
         return qs.filter(own)
-    return qs.filter(own | below_q(line_path=viewer.line_path, manager_id=viewer.pk, prefix="assignment__person__"))
+    team = below_q(line_path=viewer.line_path, manager_id=viewer.pk, prefix="assignment__person__")
+    return qs.filter(own | (team & line_manager_decides_q()))
 
 
-def extension_requests_to_decide(*, user) -> QuerySet[ExtensionRequest]:
+def extension_requests_to_decide(*, user, kind: str | None = None) -> QuerySet[ExtensionRequest]:
     """The pending requests this user may decide: never their own."""
     return (
-        extension_requests_visible(user=user)
+        extension_requests_visible(user=user, kind=kind)
         .filter(status=ExtensionRequest.Status.PENDING)
         .exclude(assignment__person__user=user)
     )

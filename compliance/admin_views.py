@@ -26,6 +26,7 @@ from compliance.models import (
     AssignmentState,
     AuditEvent,
     Exemption,
+    ExemptionDecider,
     Extension,
     ExtensionRequest,
     Function,
@@ -98,12 +99,17 @@ class RequirementForm(WagtailAdminModelForm):
         self.fields["trigger_function"] = forms.ChoiceField(
             choices=[("", "---------"), *functions], required=False, label="Trigger function"
         )
+        # Who decides a learner's request to be exempted: compliance administrators unless chosen.
+        self.fields["exemption_decided_by"].required = False
         for name in ("fixed_due_date", "triggered_on_or_after", "started_on_or_after", "active_from", "active_to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         if self.instance.pk:
             self.initial["courses"] = list(self.instance.courses.values_list("pk", flat=True))
         else:
             self.initial.setdefault("active_from", timezone.localdate())
+
+    def clean_exemption_decided_by(self):
+        return self.cleaned_data.get("exemption_decided_by") or ExemptionDecider.COMPLIANCE_ADMIN
 
     def save(self, commit=True):
         # Saving goes through requirement_save (audit and resync); see the views.

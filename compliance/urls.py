@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("start/", landing_view, name="landing"),
     path("my-training/", views.my_training_view, name="my-training"),
     path("my-training/<int:pk>/more-time/", views.extension_request_view, name="extension-request"),
+    path("my-training/<int:pk>/exemption/", views.exemption_request_view, name="exemption-request"),
     path("compliance/extension-requests/", views.extension_requests_view, name="extension-requests"),
     path(
         "compliance/extension-requests/<int:pk>/decide/",

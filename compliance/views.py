@@ -1,5 +1,5 @@
-"""Site pages: the learner's "My training", asking for more time, managers' decisions, and
-managers' observations of behaviour change after a course."""
+"""Site pages: the learner's "My training", asking for more time or an exemption, managers'
+decisions, and managers' observations of behaviour change after a course."""
 
 from django import forms
 from django.contrib import messages
@@ -11,14 +11,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compliance.access import extension_requests_to_decide
-from compliance.models import Assignment, AssignmentState, ExtensionRequest, ObservedChange
-from compliance.selectors.assignments import assignment_reason, more_time_status, my_training
+from compliance.models import (
+    Assignment,
+    AssignmentState,
+    ExemptionDecider,
+    ExtensionRequest,
+    ObservedChange,
+    RequestKind,
+)
+from compliance.selectors.assignments import assignment_reason, exemption_status, more_time_status, my_training
 from compliance.selectors.observations import (
     observations_for_manager,
     observations_pending_for,
     observations_recorded_for,
 )
 from compliance.services.assignments import (
+    MAX_TEXT,
+    exemption_request_create,
     extension_latest_date,
     extension_request_create,
     extension_request_decide,
@@ -68,13 +77,16 @@ def extension_request_view(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            _add_errors(form, exc)
         else:
             messages.success(request, "Your request has been sent to your line manager.")
             return redirect("compliance:my-training")
-    latest = assignment.extension_requests.select_related("decided_by__person").order_by("-requested_at", "-pk").first()
+    latest = (
+        assignment.extension_requests.filter(kind=RequestKind.MORE_TIME)
+        .select_related("decided_by__person")
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
     pending = latest if latest and latest.status == ExtensionRequest.Status.PENDING else None
     manager = assignment.person.line_manager
     return render(
@@ -91,11 +103,101 @@ def extension_request_view(request, pk: int):
     )
 
 
+def _add_errors(form, exc: ValidationError) -> None:
+    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+class ExemptionRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why should you be exempted?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_TEXT,
+        error_messages={
+            "required": "Say why you should be exempted",
+            "max_length": f"Keep the reason to {MAX_TEXT:,} characters or fewer",
+        },
+    )
+    evidence = forms.CharField(
+        label="What evidence can you show? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_TEXT,
+        error_messages={"max_length": f"Keep the evidence to {MAX_TEXT:,} characters or fewer"},
+    )
+    exempt_until = forms.DateField(
+        label="Until when? (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date, or leave it empty"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def exemption_request_view(request, pk: int):
+    """A learner asks to be exempted from one of their own open obligations."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("requirement", "person__line_manager"),
+        pk=pk,
+        person__user=request.user,
+        is_current=True,
+    )
+    if assignment.state != AssignmentState.OPEN:
+        raise Http404("This training is not open.")
+    by_manager = assignment.requirement.exemption_decided_by == ExemptionDecider.LINE_MANAGER
+    manager = assignment.person.line_manager
+    decider = (manager.full_name if manager else "") if by_manager else "a compliance administrator"
+    form = ExemptionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exemption_request_create(
+                assignment=assignment,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                evidence=form.cleaned_data["evidence"],
+                until=form.cleaned_data["exempt_until"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            to = "your line manager" if by_manager and manager else "a compliance administrator"
+            messages.success(request, f"Your request to be exempted has been sent to {to}.")
+            return redirect("compliance:my-training")
+    latest = (
+        assignment.extension_requests.filter(kind=RequestKind.EXEMPTION)
+        .select_related("decided_by__person")
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+    pending = latest if latest and latest.status == ExtensionRequest.Status.PENDING else None
+    return render(
+        request,
+        "compliance/exemption_request.html",
+        {
+            "assignment": assignment,
+            "form": form,
+            "pending": pending,
+            "latest_status": exemption_status(request=latest, decider=decider),
+            "decided_by_manager": by_manager and manager is not None,
+            "reason": assignment_reason(assignment=assignment),
+        },
+    )
+
+
 @login_required
 @require_safe
 def extension_requests_view(request):
-    requests = list(extension_requests_to_decide(user=request.user).order_by("requested_at"))
-    return render(request, "compliance/extension_requests.html", {"requests": requests})
+    requests = list(extension_requests_to_decide(user=request.user).order_by("requested_at", "pk"))
+    return render(
+        request,
+        "compliance/extension_requests.html",
+        {
+            "more_time": [r for r in requests if r.kind == RequestKind.MORE_TIME],
+            "exemptions": [r for r in requests if r.kind == RequestKind.EXEMPTION],
+        },
+    )
 
 
 class DecisionForm(forms.Form):
@@ -125,7 +227,8 @@ def extension_request_decide_view(request, pk: int):
         return redirect("compliance:extension-requests")
     person = extension_request.assignment.person
     verb = "approved" if form.cleaned_data["decision"] == "approve" else "refused"
-    messages.success(request, f"Request from {person.full_name} {verb}.")
+    what = " to be exempted" if extension_request.kind == RequestKind.EXEMPTION else ""
+    messages.success(request, f"Request from {person.full_name}{what} {verb}.")
     return redirect("compliance:extension-requests")
 
 

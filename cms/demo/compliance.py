@@ -13,7 +13,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from compliance.models import Assignment, AssignmentState, ManagerObservation, ObservedChange, Person, Requirement
-from compliance.services.assignments import exemption_grant, extension_grant, extension_request_create
+from compliance.services.assignments import (
+    exemption_grant,
+    exemption_request_create,
+    extension_grant,
+    extension_request_create,
+)
 from compliance.services.audit import audit_event_record
 from compliance.services.observations import observation_prompts_create_due, observation_record
 from compliance.services.sync import sync_all
@@ -53,6 +58,8 @@ def _requirements(today: datetime.date) -> list[dict]:
             "name": "Moral Courage stage 3",
             "courses": ["MC-STAGE-3"],
             "description": "The online Moral Courage package for all employees.",
+            # A learner's request to be exempted from it goes to their line manager.
+            "exemption_decided_by": "line_manager",
             "trigger": "fixed_date",
             "fixed_due_date": today + datetime.timedelta(days=130),
             "trigger_days": 60,
@@ -280,7 +287,25 @@ def _exceptions(rng: random.Random, admin, today: datetime.date, stdout) -> None
                 requested_due_date=max(mine.effective_due_date, today) + datetime.timedelta(days=28),
                 reason="I am on a month of nights and then annual leave; I can complete it after that.",
             )
-    stdout.write("Granted 10 exemptions and 14 extensions; the constable has asked their sergeant for more time.")
+        stage3 = Assignment.objects.filter(
+            person=constable,
+            is_current=True,
+            state=AssignmentState.OPEN,
+            exemption__isnull=True,
+            requirement__name="Moral Courage stage 3",
+        ).first()
+        if stage3 is not None:
+            exemption_request_create(
+                assignment=stage3,
+                user=constable.user,
+                reason="I completed the same Moral Courage package at my last force before transferring here.",
+                evidence="Certificate MC3-0419 from my previous force, dated in March; my old sergeant can confirm.",
+                today=today,
+            )
+    stdout.write(
+        "Granted 10 exemptions and 14 extensions; the constable has asked their sergeant for more time, "
+        "and to be exempted from Moral Courage stage 3."
+    )
 
 
 def _observation_history(items: list[CompletionInput], courses: dict, today: datetime.date) -> list[CompletionInput]:

@@ -7,6 +7,7 @@ from .assignments import (
     Exemption,
     Extension,
     ExtensionRequest,
+    RequestKind,
 )
 from .audit import AuditEvent
 from .equality import EqualityRecord
@@ -14,7 +15,7 @@ from .history import RankChange
 from .imports import ImportJob
 from .observations import ManagerObservation, ObservedChange
 from .organisation import Function, LeadershipLevel, OrgUnit, Person, PersonFunction, RankOrGrade, WorkerType
-from .requirements import RecurrenceKind, Requirement, TriggerKind
+from .requirements import ExemptionDecider, RecurrenceKind, Requirement, TriggerKind
 from .runs import DayRun
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Exemption",
     "Extension",
     "ExtensionRequest",
+    "ExemptionDecider",
+    "RequestKind",
     "RecurrenceKind",
     "Requirement",
     "TriggerKind",

@@ -94,6 +94,8 @@ class EventKind(models.TextChoices):
     EXTENDED = "extended", "Extended"
     EXTENSION_REQUESTED = "extension_requested", "More time asked for"
     EXTENSION_REFUSED = "extension_refused", "Request for more time refused"
+    EXEMPTION_REQUESTED = "exemption_requested", "Exemption asked for"
+    EXEMPTION_REFUSED = "exemption_refused", "Request for an exemption refused"
 
 
 class AssignmentEvent(models.Model):
@@ -127,6 +129,9 @@ class Exemption(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoke_reason = models.TextField(blank=True)
+    request = models.OneToOneField(
+        "compliance.ExtensionRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="exemption"
+    )
 
     class Meta:
         ordering = ["-granted_at"]
@@ -160,7 +165,17 @@ class Extension(models.Model):
         return f"Extension of assignment {self.assignment_id} to {self.new_due_date}"
 
 
+class RequestKind(models.TextChoices):
+    MORE_TIME = "more_time", "More time"
+    EXEMPTION = "exemption", "Exemption"
+
+
 class ExtensionRequest(models.Model):
+    """A learner's request about one of their assignments, decided by someone above them or a
+    compliance administrator: more time (a later due date) or an exemption (with a reason and
+    the evidence they describe). One model for both, so closing, notifying and deciding are
+    the same machinery; the name is historic (it began with requests for more time)."""
+
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for a decision"
         APPROVED = "approved", "Approved"
@@ -168,9 +183,14 @@ class ExtensionRequest(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="extension_requests")
+    kind = models.CharField(max_length=10, choices=RequestKind.choices, default=RequestKind.MORE_TIME)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_due_date = models.DateField()
+    requested_due_date = models.DateField(null=True, blank=True, help_text="For more time: the date asked for.")
+    exempt_until = models.DateField(
+        null=True, blank=True, help_text="For an exemption: until when (empty: for this whole cycle)."
+    )
     reason = models.TextField()
+    evidence = models.TextField(blank=True, help_text="For an exemption: the evidence the learner describes.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
@@ -183,10 +203,20 @@ class ExtensionRequest(models.Model):
         ordering = ["-requested_at"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(reason=""), name="extension_request_has_reason"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="more_time") | models.Q(requested_due_date__isnull=False),
+                name="extension_request_more_time_has_date",
+            ),
             models.UniqueConstraint(
-                fields=["assignment"], condition=models.Q(status="pending"), name="extension_request_one_pending"
+                fields=["assignment", "kind"],
+                condition=models.Q(status="pending"),
+                name="extension_request_one_pending",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Extension request for assignment {self.assignment_id} ({self.status})"
+        return f"{self.get_kind_display()} request for assignment {self.assignment_id} ({self.status})"
+
+    @property
+    def is_exemption(self) -> bool:
+        return self.kind == RequestKind.EXEMPTION

@@ -22,6 +22,11 @@ class TriggerKind(models.TextChoices):
     REQUIREMENT_START = "requirement_start", "Days after the requirement starts"
 
 
+class ExemptionDecider(models.TextChoices):
+    COMPLIANCE_ADMIN = "compliance_admin", "Compliance administrators only"
+    LINE_MANAGER = "line_manager", "The learner's line manager (or a compliance administrator)"
+
+
 class RecurrenceKind(models.TextChoices):
     NONE = "none", "Once only"
     MONTHS = "months", "Every N months from the last completion"
@@ -72,6 +77,7 @@ RULE_FIELDS = [
     "minimum_active_days",
     "active_from",
     "active_to",
+    "exemption_decided_by",
 ]
 
 
@@ -156,6 +162,12 @@ class Requirement(models.Model):
 
     active_from = models.DateField()
     active_to = models.DateField(null=True, blank=True)
+    exemption_decided_by = models.CharField(
+        max_length=20,
+        choices=ExemptionDecider.choices,
+        default=ExemptionDecider.COMPLIANCE_ADMIN,
+        help_text="Who decides a learner's request to be exempted from this requirement.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

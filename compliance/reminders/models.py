@@ -124,8 +124,8 @@ class ReminderKind(models.TextChoices):
     ESCALATION_SECOND_LINE = "escalation_second_line", "Escalation to second-line manager"
     ESCALATION_LD = "escalation_ld", "Escalation to L&D"
     MANAGER_DIGEST = "manager_digest", "Line manager digest"
-    EXTENSION_DECISION = "extension_decision", "Request for more time decided"
-    EXTENSION_REQUEST = "extension_request", "Request for more time to decide"
+    EXTENSION_DECISION = "extension_decision", "Request for more time or an exemption decided"
+    EXTENSION_REQUEST = "extension_request", "Request for more time or an exemption to decide"
     OBSERVATION_PROMPT = "observation_prompt", "Observation prompt to a line manager"
     REFLECTION_PROMPT = "reflection_prompt", "Guided-reflection prompt"
     BOOKING_PLACE = "booking_place", "Place on a session freed"
@@ -142,7 +142,7 @@ OBLIGATION_KINDS = frozenset(
         ReminderKind.ESCALATION_LD,
     }
 )
-# Kinds about a request for more time (one row of each kind per request).
+# Kinds about a learner's request, for more time or an exemption (one row of each kind per request).
 REQUEST_KINDS = frozenset({ReminderKind.EXTENSION_DECISION, ReminderKind.EXTENSION_REQUEST})
 # Kinds that gather a manager's items for a period (one row per manager and period).
 PERIODIC_KINDS = frozenset({ReminderKind.MANAGER_DIGEST, ReminderKind.OBSERVATION_PROMPT})

@@ -36,7 +36,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from compliance.models import ExtensionRequest, ManagerObservation, Person
+from compliance.access import user_may_decide_request
+from compliance.models import ExtensionRequest, ManagerObservation, Person, RequestKind
 from compliance.selectors.assignments import LEARNER, MANAGER, Status, assignment_reason, assignment_status
 from compliance.selectors.observations import observation_prompts_to_email
 from compliance.services.observations import observation_prompts_create_due
@@ -440,7 +441,8 @@ def _item_subject_text(reminder: Reminder, today: datetime.date, payload) -> str
         return _decision_message(reminder.extension_request)[0]
     if kind == ReminderKind.EXTENSION_REQUEST:
         request = reminder.extension_request
-        return f"{request.assignment.person.full_name} asks for more time for {request.assignment.requirement.name}"
+        asks = "to be exempted from" if request.kind == RequestKind.EXEMPTION else "for more time for"
+        return f"{request.assignment.person.full_name} asks {asks} {request.assignment.requirement.name}"
     if kind == ReminderKind.REFLECTION_PROMPT:
         return f"Time to reflect: {reminder.reflection_prompt.completion.course.title}"
     if kind == ReminderKind.BOOKING_PLACE:
@@ -473,7 +475,21 @@ def _decision_message(request: ExtensionRequest) -> tuple[str, str]:
     else:
         decider = "Your manager"
     name = request.assignment.requirement.name
-    asked = f"You asked on {_long_date(timezone.localdate(request.requested_at))} for more time for {name}"
+    on = _long_date(timezone.localdate(request.requested_at))
+    if request.kind == RequestKind.EXEMPTION:
+        until = f" until {_long_date(request.exempt_until)}" if request.exempt_until else ""
+        asked = f"You asked on {on} to be exempted from {name}{until}."
+        if request.status == ExtensionRequest.Status.APPROVED:
+            subject = f"Exemption approved: you are exempt from {name}{until}"
+            body = f"{asked}\n\n{decider} approved your request: you are exempt from it{until}."
+            if request.decision_note:
+                body += f"\n\nTheir note: {request.decision_note}"
+        else:
+            subject = f"Exemption refused for {name}: {request.decision_note}"
+            due = _long_date(request.assignment.effective_due_date)
+            body = f"{asked}\n\n{decider} refused your request: {request.decision_note}\n\nIt is still due by {due}."
+        return subject_line(subject), body
+    asked = f"You asked on {on} for more time for {name}"
     if request.status == ExtensionRequest.Status.APPROVED:
         subject = f"More time approved: {name} is now due by {_long_date(request.requested_due_date)}"
         body = (
@@ -510,10 +526,28 @@ def _request_item(request: ExtensionRequest) -> dict:
     return {
         "person": request.assignment.person,
         "requirement": request.assignment.requirement.name,
+        "exemption": request.kind == RequestKind.EXEMPTION,
         "requested": request.requested_due_date,
+        "until": request.exempt_until,
         "due": request.assignment.effective_due_date,
         "reason": request.reason,
+        "evidence": request.evidence,
     }
+
+
+def _request_text(item: dict) -> str:
+    """What a request asks, in a line for the manager's message."""
+    if item["exemption"]:
+        until = f" until {_long_date(item['until'])}" if item["until"] else ""
+        evidence = f" Evidence they describe: {item['evidence']}" if item["evidence"] else ""
+        return (
+            f"asks to be exempted from {item['requirement']}{until} (due {_long_date(item['due'])}). "
+            f"Their reason: {item['reason']}{evidence}"
+        )
+    return (
+        f"asks for more time for {item['requirement']}: until {_long_date(item['requested'])} instead of "
+        f"{_long_date(item['due'])}. Their reason: {item['reason']}"
+    )
 
 
 def _observation_items(prompts, base: str) -> list[dict]:
@@ -567,9 +601,7 @@ def _compose(reminder: Reminder, today: datetime.date, payload, introduction: bo
     if kind == ReminderKind.EXTENSION_REQUEST:
         item = _request_item(reminder.extension_request)
         text = (
-            f"{item['person'].full_name} ({item['person'].staff_number}) asks for more time for "
-            f"{item['requirement']}: until {_long_date(item['requested'])} instead of {_long_date(item['due'])}.\n\n"
-            f"Their reason: {item['reason']}\n\n"
+            f"{item['person'].full_name} ({item['person'].staff_number}) {_request_text(item)}\n\n"
             f"Approve or refuse it: {context['requests_url']}\n"
         )
         return subject, text, None
@@ -624,7 +656,8 @@ def _compose_day(rows: list[tuple[Reminder, object]], today: datetime.date, intr
     for reminder, payload in rows:
         kind = reminder.kind
         if kind == ReminderKind.EXTENSION_REQUEST:
-            requests.append(_request_item(reminder.extension_request))
+            item = _request_item(reminder.extension_request)
+            requests.append({**item, "text": _request_text(item)})
         elif kind == ReminderKind.MANAGER_DIGEST:
             digest = {
                 "overdue": [line for line in payload if line.status == Status.OVERDUE],
@@ -659,6 +692,9 @@ def _compose_day(rows: list[tuple[Reminder, object]], today: datetime.date, intr
         observations_url=base + reverse("compliance:observations"),
         escalations=escalations,
         requests=requests,
+        requests_heading=(
+            "Requests to decide" if any(r["exemption"] for r in requests) else "Requests for more time to decide"
+        ),
     )
     text, html = (render_to_string(f"reminders/email/day.{ext}", context) for ext in ("txt", "html"))
     return subject, text, html
@@ -811,6 +847,10 @@ def _prepare(rows: list[Reminder], today: datetime.date) -> tuple[list[tuple[Rem
                 reason = "Not sent: the request was decided or closed before the message went."
             elif not (reminder.recipient_person and reminder.recipient_person.is_active):
                 reason = "Not sent: the manager has left."
+            elif reminder.recipient_user_id is None or not user_may_decide_request(
+                user=reminder.recipient_user, request=reminder.extension_request
+            ):
+                reason = "Not sent: the manager no longer decides this request."
         elif kind == ReminderKind.MANAGER_DIGEST:
             payload = lines_by_manager.get(reminder.recipient_person_id, [])
             if not payload:
@@ -857,6 +897,7 @@ def reminders_send(*, reminder_ids: Iterable[int], today: datetime.date | None =
             "assignment__requirement",
             "assignment__person",
             "recipient_person",
+            "recipient_user",
             "extension_request__decided_by",
             "extension_request__assignment__requirement",
             "extension_request__assignment__person",
@@ -961,34 +1002,39 @@ def extension_decision_notify(*, request: ExtensionRequest) -> Reminder | None:
         kind=ReminderKind.EXTENSION_DECISION,
         extension_request=request,
         assignment=request.assignment,
-        due_on=request.requested_due_date,
+        due_on=request.requested_due_date or request.assignment.effective_due_date,
         recipient_person=person,
         recipient_user=person.user,
         recipient_email=email,
         planned_on=timezone.localdate(),
-        reason=f"Request for more time {request.get_status_display().lower()}"[:500],
+        reason=f"Request {'for an exemption' if request.kind == RequestKind.EXEMPTION else 'for more time'} "
+        f"{request.get_status_display().lower()}"[:500],
     )
     reminders_enqueue(Reminder.objects.filter(pk=reminder.pk))
     return reminder
 
 
 def extension_request_notify(*, request: ExtensionRequest) -> Reminder | None:
-    """Tell the learner's line manager about a request for more time in their next daily
-    message (planned for the next working day; not sent if it is decided first)."""
+    """Tell the learner's line manager about a request (for more time, or for an exemption
+    their line manager decides) in their next daily message (planned for the next working day;
+    not sent if it is decided first). A request for an exemption that compliance
+    administrators decide waits on their Requests to decide page instead: the line manager
+    never sees it."""
     manager = request.assignment.person.line_manager
     email = manager and manager.is_active and (manager.email or getattr(manager.user, "email", ""))
-    if not email:
+    if not email or manager.user is None or not user_may_decide_request(user=manager.user, request=request):
         return None
+    what = "an exemption" if request.kind == RequestKind.EXEMPTION else "more time"
     return Reminder.objects.create(
         kind=ReminderKind.EXTENSION_REQUEST,
         extension_request=request,
         assignment=request.assignment,
-        due_on=request.requested_due_date,
+        due_on=request.requested_due_date or request.assignment.effective_due_date,
         recipient_person=manager,
         recipient_user=manager.user,
         recipient_email=email,
         planned_on=next_working_day(timezone.localdate()),
-        reason="A request for more time from someone they line manage.",
+        reason=f"A request for {what} from someone they line manage.",
     )
 
 

@@ -460,8 +460,11 @@ def scope_filter_choices(*, scope: Scope) -> dict:
 
 
 def pending_extension_requests(*, scope: Scope, limit: int | None = None) -> QuerySet[ExtensionRequest]:
+    # Requests for more time; requests for an exemption are decided on the requests page.
     qs = (
-        ExtensionRequest.objects.filter(scope.person_q("assignment__person__"), status=ExtensionRequest.Status.PENDING)
+        ExtensionRequest.objects.filter(
+            scope.person_q("assignment__person__"), status=ExtensionRequest.Status.PENDING, kind="more_time"
+        )
         .select_related("assignment__person", "assignment__requirement")
         .order_by("requested_at", "pk")
     )
@@ -470,7 +473,9 @@ def pending_extension_requests(*, scope: Scope, limit: int | None = None) -> Que
 
 def person_pending_requests(*, person: Person) -> QuerySet[ExtensionRequest]:
     return (
-        ExtensionRequest.objects.filter(assignment__person=person, status=ExtensionRequest.Status.PENDING)
+        ExtensionRequest.objects.filter(
+            assignment__person=person, status=ExtensionRequest.Status.PENDING, kind="more_time"
+        )
         .select_related("assignment__requirement")
         .order_by("requested_at", "pk")
     )

@@ -18,9 +18,11 @@ from django.utils.dateformat import format as date_format
 from compliance.models import (
     Assignment,
     AssignmentState,
+    ExemptionDecider,
     ExtensionRequest,
     Person,
     RecurrenceKind,
+    RequestKind,
     Requirement,
     TriggerKind,
 )
@@ -253,6 +255,8 @@ class TrainingItem:
     extension_request: ExtensionRequest | None = None
     # Who decides it: the learner's line manager's name ("" when they have none).
     decider: str = ""
+    # The learner's latest request to be exempted from it, if any.
+    exemption_request: ExtensionRequest | None = None
 
     @property
     def requirement(self) -> Requirement:
@@ -266,6 +270,18 @@ class TrainingItem:
     @property
     def more_time_status(self) -> str:
         return more_time_status(request=self.extension_request, decider=self.decider)
+
+    @property
+    def exemption_pending(self) -> bool:
+        r = self.exemption_request
+        return r is not None and r.status == ExtensionRequest.Status.PENDING
+
+    @property
+    def exemption_status(self) -> str:
+        by_manager = self.requirement.exemption_decided_by == ExemptionDecider.LINE_MANAGER and self.decider
+        return exemption_status(
+            request=self.exemption_request, decider=self.decider if by_manager else "a compliance administrator"
+        )
 
 
 def more_time_status(*, request: ExtensionRequest | None, decider: str = "") -> str:
@@ -288,6 +304,33 @@ def more_time_status(*, request: ExtensionRequest | None, decider: str = "") -> 
     if r.status == ExtensionRequest.Status.REFUSED:
         note = f": {r.decision_note}" if r.decision_note else "."
         return f"{asked}{until} — refused{by}{on}{note}"
+    if r.decision_note:  # closed by itself: no longer needed
+        return f"{asked}{until} — closed. {r.decision_note}"
+    return f"{asked}{until} — withdrawn."
+
+
+def _decided_by(r: ExtensionRequest) -> str:
+    if r.decided_by is None:
+        return ""
+    person = getattr(r.decided_by, "person", None)
+    return f" by {person.full_name if person else (r.decided_by.get_full_name() or r.decided_by.get_username())}"
+
+
+def exemption_status(*, request: ExtensionRequest | None, decider: str = "") -> str:
+    """Where a request to be exempted stands, in a sentence for the learner; "" for none."""
+    r = request
+    if r is None:
+        return ""
+    asked = f"Exemption requested on {_long_date(timezone.localdate(r.requested_at))}"
+    until = f", until {_long_date(r.exempt_until)}" if r.exempt_until else ""
+    if r.status == ExtensionRequest.Status.PENDING:
+        return f"{asked}{until} — waiting for {decider or 'a decision'}."
+    on = f" on {_long_date(timezone.localdate(r.decided_at))}" if r.decided_at else ""
+    if r.status == ExtensionRequest.Status.APPROVED:
+        return f"{asked}{until} — approved{_decided_by(r)}{on}."
+    if r.status == ExtensionRequest.Status.REFUSED:
+        note = f": {r.decision_note}" if r.decision_note else "."
+        return f"{asked}{until} — refused{_decided_by(r)}{on}{note}"
     if r.decision_note:  # closed by itself: no longer needed
         return f"{asked}{until} — closed. {r.decision_note}"
     return f"{asked}{until} — withdrawn."
@@ -334,13 +377,19 @@ def my_training(*, user, today: datetime.date | None = None) -> list[TrainingIte
     person = Person.objects.filter(user=user).select_related("line_manager").first()
     if person is None:
         return []
-    # The latest request for more time for each, as a subquery: no extra query when there is none.
+    # The latest request of each kind for each, as subqueries: no extra query when there is none.
     latest = ExtensionRequest.objects.filter(assignment=OuterRef("pk")).order_by("-requested_at", "-pk")
-    assignments = list(person_assignments(person=person).annotate(latest_request_id=Subquery(latest.values("pk")[:1])))
+    assignments = list(
+        person_assignments(person=person).annotate(
+            latest_request_id=Subquery(latest.filter(kind=RequestKind.MORE_TIME).values("pk")[:1]),
+            latest_exemption_request_id=Subquery(latest.filter(kind=RequestKind.EXEMPTION).values("pk")[:1]),
+        )
+    )
     request_ids = [a.latest_request_id for a in assignments if a.latest_request_id]
+    request_ids += [a.latest_exemption_request_id for a in assignments if a.latest_exemption_request_id]
     latest_requests = (
         {
-            r.assignment_id: r
+            (r.assignment_id, r.kind): r
             for r in ExtensionRequest.objects.filter(pk__in=request_ids).select_related("decided_by__person")
         }
         if request_ids
@@ -358,7 +407,8 @@ def my_training(*, user, today: datetime.date | None = None) -> list[TrainingIte
                 due_date=assignment.effective_due_date,
                 reason=assignment_reason(assignment=assignment, today=today),
                 courses=list(assignment.requirement.courses.all()),
-                extension_request=latest_requests.get(assignment.pk),
+                extension_request=latest_requests.get((assignment.pk, RequestKind.MORE_TIME)),
+                exemption_request=latest_requests.get((assignment.pk, RequestKind.EXEMPTION)),
                 decider=manager.full_name if manager else "",
             )
         )

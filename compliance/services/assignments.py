@@ -1,4 +1,5 @@
-"""Exemptions, extensions, extension requests and completions entered by hand.
+"""Exemptions, extensions, learners' requests (for more time or an exemption) and completions
+entered by hand.
 
 Each write records a ledger event on the assignment and an audit event, in the same
 transaction.
@@ -16,16 +17,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from compliance.access import user_is_compliance_admin, user_may_decide_for
+from compliance.access import user_is_compliance_admin, user_may_decide_request
 from compliance.models import (
     Assignment,
     AssignmentEvent,
     AssignmentState,
     EventKind,
     Exemption,
+    ExemptionDecider,
     Extension,
     ExtensionRequest,
     Person,
+    RequestKind,
 )
 from compliance.services.audit import audit_event_record
 from compliance.signals import extension_request_decided, extension_requested
@@ -37,6 +40,8 @@ logger = logging.getLogger(__name__)
 EARLIEST_COMPLETION = datetime.date(1900, 1, 1)
 # The longest extension: this many days after the current due date (or today, if later).
 MAX_EXTENSION_DAYS = 365
+# The longest reason, evidence or note a person may write (the forms and the API say the same).
+MAX_TEXT = 2000
 
 
 def _require_admin(actor) -> None:
@@ -108,15 +113,31 @@ def exemption_grant(
     actor: AbstractBaseUser,
     until: datetime.date | None = None,
     source: str = "admin",
+    today: datetime.date | None = None,
 ) -> Exemption:
     _require_admin(actor)
     assignment = (
         Assignment.objects.select_for_update(of=("self",)).select_related("person", "requirement").get(pk=assignment.pk)
     )
+    return _grant_exemption(assignment=assignment, reason=reason, actor=actor, until=until, source=source, today=today)
+
+
+def _grant_exemption(
+    *,
+    assignment: Assignment,
+    reason: str,
+    actor,
+    until: datetime.date | None,
+    source: str,
+    request: ExtensionRequest | None = None,
+    today: datetime.date | None = None,
+) -> Exemption:
+    """The one way an exemption is made (by an administrator, or by approving a learner's
+    request): the caller has checked the actor's authority and locked the assignment."""
     _require_open(assignment)
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the exemption."})
-    if until and until < timezone.localdate():
+    if until and until < (today or timezone.localdate()):
         raise ValidationError({"until": "The exemption would already have ended."})
     previous = assignment.exemption
     if previous is not None and previous.revoked_at is None:
@@ -124,7 +145,9 @@ def exemption_grant(
         previous.revoked_at, previous.revoked_by = timezone.now(), actor
         previous.revoke_reason = "Replaced by a new exemption"
         previous.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    exemption = Exemption.objects.create(assignment=assignment, reason=reason.strip(), until=until, approved_by=actor)
+    exemption = Exemption.objects.create(
+        assignment=assignment, reason=reason.strip(), until=until, approved_by=actor, request=request
+    )
     assignment.exemption = exemption
     assignment.exempt_until = until
     assignment.save(update_fields=["exemption", "exempt_until", "updated_at"])
@@ -239,7 +262,7 @@ def extension_grant(
     )
 
 
-# Why a pending request for more time closed itself, by what became of its assignment.
+# Why a pending request (for more time or an exemption) closed itself, by what became of its assignment.
 SETTLED = [
     (Q(state=AssignmentState.SATISFIED), "No longer needed: the training was completed."),
     (Q(state=AssignmentState.WITHDRAWN), "No longer needed: the training no longer applies."),
@@ -249,8 +272,8 @@ SETTLED = [
 
 
 def extension_requests_close_settled(*, assignment_ids: Iterable[int]) -> int:
-    """Close the pending requests for more time of these assignments that no longer need a
-    decision (completed, no longer applying, superseded or exempted), saying why. The learner
+    """Close the pending requests (for more time or an exemption) of these assignments that no
+    longer need a decision (completed, no longer applying, superseded or exempted), saying why. The learner
     is told nothing: nothing went wrong. Set-based: one UPDATE per reason."""
     ids = list(assignment_ids)
     closed = 0
@@ -310,6 +333,79 @@ def extension_request_create(
     return request
 
 
+def _text(value: str, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if len(value) > MAX_TEXT:
+        raise ValidationError({field: f"Keep {label} to {MAX_TEXT:,} characters or fewer (it has {len(value):,})."})
+    return value
+
+
+@transaction.atomic
+def exemption_request_create(
+    *,
+    assignment: Assignment,
+    user: AbstractBaseUser,
+    reason: str,
+    evidence: str = "",
+    until: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> ExtensionRequest:
+    """A learner asks to be exempted from one of their open obligations, with a reason, the
+    evidence they can show (described in words) and, optionally, until when. Decided by their
+    line manager or a compliance administrator, as the requirement says
+    (`Requirement.exemption_decided_by`)."""
+    today = today or timezone.localdate()
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("person", "requirement").get(pk=assignment.pk)
+    )
+    if assignment.person.user_id != user.pk:
+        raise PermissionDenied("You can only ask to be exempted from your own training.")
+    _require_open(assignment)
+    if assignment.exemption_id and (assignment.exempt_until is None or assignment.exempt_until >= today):
+        raise ValidationError("You are already exempt from this.", code="already_exempt")
+    reason = _text(reason, "reason", "the reason")
+    evidence = _text(evidence, "evidence", "the evidence")
+    if not reason:
+        raise ValidationError({"reason": "Say why you should be exempted."})
+    if until is not None and until < today:
+        raise ValidationError(
+            {"exempt_until": f"The date, {_long_date(until)}, has already passed: choose today or later, or none."},
+            code="in_the_past",
+        )
+    try:
+        with transaction.atomic():
+            request = ExtensionRequest.objects.create(
+                assignment=assignment,
+                kind=RequestKind.EXEMPTION,
+                requested_by=user,
+                exempt_until=until,
+                reason=reason,
+                evidence=evidence,
+            )
+    except IntegrityError:
+        raise ValidationError("You have already asked to be exempted from this; wait for the decision.") from None
+    _event(
+        assignment,
+        EventKind.EXEMPTION_REQUESTED,
+        user,
+        reason,
+        until=until.isoformat() if until else None,
+        evidence=evidence,
+    )
+    audit_event_record(
+        action="exemption_requested",
+        obj=request,
+        summary=f"{_who(assignment.person)} asked to be exempted from '{assignment.requirement}'"
+        + (f" until {_long_date(until)}" if until else ""),
+        source="site",
+        actor=user,
+        changes={"assignment": assignment.pk, "reason": reason, "evidence": evidence},
+    )
+    # The reminders app puts it in the line manager's next daily message (when they decide it).
+    extension_requested.send(sender=ExtensionRequest, request=request)
+    return request
+
+
 @transaction.atomic
 def extension_request_decide(
     *,
@@ -320,21 +416,30 @@ def extension_request_decide(
     source: str = "site",
     today: datetime.date | None = None,
 ) -> ExtensionRequest:
+    """Approve or refuse a learner's request, for more time (an extension) or an exemption
+    (through the one way an exemption is made, so the ledger and the sync stay right)."""
     request = (
         ExtensionRequest.objects.select_for_update(of=("self",))
         .select_related("assignment__person__user", "assignment__requirement")
         .get(pk=request.pk)
     )
-    if not user_may_decide_for(user=actor, person=request.assignment.person):
-        raise PermissionDenied("Only the learner's line managers or a compliance administrator may decide this.")
+    exemption = request.kind == RequestKind.EXEMPTION
+    if not user_may_decide_request(user=actor, request=request):
+        admins_only = exemption and request.assignment.requirement.exemption_decided_by != ExemptionDecider.LINE_MANAGER
+        raise PermissionDenied(
+            "Only a compliance administrator may decide this request."
+            if admins_only
+            else "Only the learner's line managers or a compliance administrator may decide this."
+        )
     if request.assignment.person.user_id == actor.pk:
         raise PermissionDenied("You cannot decide your own request.")
     if request.status != ExtensionRequest.Status.PENDING:
         raise ValidationError(f"This request has already been {request.get_status_display().lower()}.")
-    if not approve and not note.strip():
+    note = _text(note, "note", "the note")
+    if not approve and not note:
         raise ValidationError({"note": "Say why the request is refused."})
     request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
-    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note.strip()
+    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if approve:
         assignment = (
@@ -342,32 +447,53 @@ def extension_request_decide(
             .select_related("requirement", "person__user")
             .get(pk=request.assignment_id)
         )
-        _grant_extension(
-            assignment=assignment,
-            new_due_date=request.requested_due_date,
-            reason=f"Requested: {request.reason}" + (f" Approved: {note.strip()}" if note.strip() else ""),
-            actor=actor,
-            source=source,
-            request=request,
-            today=today,
-        )
+        reason = f"Requested: {request.reason}" + (f" Approved: {note}" if note else "")
+        if exemption:
+            _grant_exemption(
+                assignment=assignment,
+                reason=reason,
+                actor=actor,
+                until=request.exempt_until,
+                source=source,
+                request=request,
+                today=today,
+            )
+        else:
+            _grant_extension(
+                assignment=assignment,
+                new_due_date=request.requested_due_date,
+                reason=reason,
+                actor=actor,
+                source=source,
+                request=request,
+                today=today,
+            )
         request.assignment = assignment
+    elif exemption:
+        _event(request.assignment, EventKind.EXEMPTION_REFUSED, actor, note)
     else:
         _event(
             request.assignment,
             EventKind.EXTENSION_REFUSED,
             actor,
-            note.strip(),
+            note,
             requested_due_date=request.requested_due_date.isoformat(),
         )
     # The reminders app tells the learner (an in-app notification, and an email on commit).
     extension_request_decided.send(sender=ExtensionRequest, request=request, actor=actor)
     person = request.assignment.person
+    if exemption:
+        action = "exemption_request_" + request.status
+        what = f"to be exempted from '{request.assignment.requirement}'" + (
+            f" (until {_long_date(request.exempt_until)})" if request.exempt_until else ""
+        )
+    else:
+        action = "extension_request_" + request.status
+        what = f"for more time for '{request.assignment.requirement}' (until {_long_date(request.requested_due_date)})"
     audit_event_record(
-        action="extension_request_" + request.status,
+        action=action,
         obj=request,
-        summary=f"Request from {_who(person)} for more time for '{request.assignment.requirement}' "
-        f"(until {_long_date(request.requested_due_date)}) {request.status}",
+        summary=f"Request from {_who(person)} {what} {request.status}",
         source=source,
         actor=actor,
         changes={"note": note},

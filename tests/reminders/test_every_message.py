@@ -235,4 +235,4 @@ def test_the_notification_log_lists_every_kind_with_what_it_was_about(
     assert page.status_code == 200
     text = page.content.decode()
     assert "Place on a session freed" in text and session.course.title in text
-    assert "Request for more time to decide" in text
+    assert "Request for more time or an exemption to decide" in text

@@ -5,13 +5,15 @@ fairness tables, which nobody else sees; everyone else is refused. No response
 body contains the name of someone the role may not see.
 
 The "other team" is Sergeant A's team (team A, North): `pc.a3` is a constable in it with a
-request for more time waiting; TEAM-C is a unit in the South command.
+request for more time waiting, and a request to be exempted that compliance administrators
+decide (the default); TEAM-C is a unit in the South command.
 """
 
 import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+from compliance.services.assignments import exemption_request_create
 from tests.cms.test_security_headers import security_header_problems
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,8 @@ USERNAMES = {
     "superuser": "root",
 }
 
-# (name, method, url): {PERSON} is pc.a3's staff number, {REQUEST} their request's id.
+# (name, method, url): {PERSON} is pc.a3's staff number, {REQUEST} their request's id,
+# {EXEMPTION} their request to be exempted.
 ENDPOINTS = [
     ("team page", "get", "/team/"),
     ("team direct reports", "get", "/team/?direct=1"),
@@ -82,9 +85,12 @@ ENDPOINTS = [
     ("my learning", "get", "/my-learning/"),
     ("notifications", "get", "/notifications/"),
     ("requests to decide", "get", "/compliance/extension-requests/"),
+    ("decide team A exemption request", "post", "/compliance/extension-requests/{EXEMPTION}/decide/"),
+    ("ask pc.a3's exemption", "get", "/my-training/{ASSIGNMENT}/exemption/"),
     ("observations to record", "get", "/compliance/observations/"),
     ("api my assignments", "api", "/api/v1/compliance/assignments/mine/"),
     ("api extension requests", "api", "/api/v1/compliance/extension-requests/"),
+    ("api exemption requests", "api", "/api/v1/compliance/exemption-requests/"),
     ("api notifications", "api", "/api/v1/reminders/notifications/"),
     # Compliance administration.
     ("admin requirements", "get", "/admin/compliance_requirement/"),
@@ -175,9 +181,12 @@ EXPECTED = {
     "my learning":               [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "notifications":             [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "requests to decide":        [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "decide team A exemption request": [302, 404, 404, 404, 404, 404, 302, 404, 404, 404, 302],
+    "ask pc.a3's exemption":     [302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
     "observations to record":    [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "api my assignments":        [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "api extension requests":    [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "api exemption requests":    [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "api notifications":         [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "admin requirements":        [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
     "admin people":              [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
@@ -267,6 +276,11 @@ def accounts(force):
     UserFactory(username="hr.service").groups.add(Group.objects.get(name=Role.HR_SERVICE))
     get_user_model().objects.create_superuser(username="root", email="root@force.example", password=None)
     _talent(force)
+    force.exemption_request = exemption_request_create(
+        assignment=force.extension_request.assignment,
+        user=force.team_a[2].user,
+        reason="Completed the equivalent at my last force",
+    )
     return force
 
 
@@ -308,6 +322,7 @@ def test_every_endpoint_for_every_role(client, accounts, role):
             COHORT=force.talent_cohort.pk,
             APPLICATION=force.talent_application.pk,
             PROGRAMME=force.talent_programme,
+            EXEMPTION=force.exemption_request.pk,
         )
         if method == "post":
             response = client.post(url, {"decision": "refuse", "note": ""})

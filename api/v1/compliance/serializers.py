@@ -288,6 +288,41 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         ]
 
 
+class ExemptionRequestInputSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    reason = serializers.CharField(max_length=2000)
+    evidence = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    exempt_until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ExemptionRequestSerializer(serializers.ModelSerializer):
+    staff_number = serializers.CharField(source="assignment.person.staff_number")
+    requirement = serializers.CharField(source="assignment.requirement.name")
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
+    decider = serializers.CharField(
+        source="assignment.requirement.exemption_decided_by",
+        help_text="Who decides it: compliance_admin or line_manager (the requirement says).",
+    )
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "assignment",
+            "staff_number",
+            "requirement",
+            "exempt_until",
+            "reason",
+            "evidence",
+            "status",
+            "decider",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+
 class DecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "refuse"])
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -27,6 +27,12 @@ urlpatterns: list = [
         views.ExtensionRequestDecisionView.as_view(),
         name="compliance-extension-request-decision",
     ),
+    path("exemption-requests/", views.ExemptionRequestListView.as_view(), name="compliance-exemption-requests"),
+    path(
+        "exemption-requests/<int:pk>/decision/",
+        views.ExemptionRequestDecisionView.as_view(),
+        name="compliance-exemption-request-decision",
+    ),
     path("completions/", views.ManualCompletionView.as_view(), name="compliance-completions"),
     path("completions/import/", views.CompletionsImportView.as_view(), name="compliance-completions-import"),
     path("completions/<int:pk>/void/", views.CompletionVoidView.as_view(), name="compliance-completion-void"),

@@ -1,5 +1,6 @@
 """Compliance API: requirements and their preview, assignments with reasons, exemptions,
-extensions and requests for more time, completions (import, manual entry, voiding), audit."""
+extensions, learners' requests for more time and for exemptions, completions (import, manual
+entry, voiding), audit."""
 
 import django_filters
 from django.db import transaction
@@ -18,12 +19,22 @@ from api.v1.compliance import serializers as s
 from api.v1.hr import ImportJobSerializer, ImportReportSerializer, _ImportView
 from compliance.access import extension_requests_visible, user_may_see_person
 from compliance.importing.completions import COLUMNS as COMPLETION_COLUMNS
-from compliance.models import Assignment, AuditEvent, Exemption, ExtensionRequest, ImportJob, Person, Requirement
+from compliance.models import (
+    Assignment,
+    AuditEvent,
+    Exemption,
+    ExtensionRequest,
+    ImportJob,
+    Person,
+    RequestKind,
+    Requirement,
+)
 from compliance.models.requirements import requirement_rule_errors
 from compliance.services.assignments import (
     completion_enter_manually,
     completion_void_audited,
     exemption_grant,
+    exemption_request_create,
     exemption_revoke,
     extension_grant,
     extension_request_create,
@@ -296,7 +307,7 @@ class ExtensionRequestListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ExtensionRequest.objects.none()
-        return extension_requests_visible(user=self.request.user).order_by("-requested_at")
+        return extension_requests_visible(user=self.request.user, kind=RequestKind.MORE_TIME).order_by("-requested_at")
 
     @extend_schema(request=s.ExtensionRequestInputSerializer, responses={201: s.ExtensionRequestSerializer})
     def post(self, request):
@@ -324,7 +335,9 @@ class ExtensionRequestDecisionView(APIView):
     permission_classes = [IsAuthenticated]
 
     def post(self, request, pk):
-        extension_request = get_object_or_404(extension_requests_visible(user=request.user), pk=pk)
+        extension_request = get_object_or_404(
+            extension_requests_visible(user=request.user, kind=RequestKind.MORE_TIME), pk=pk
+        )
         data = s.DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decided = extension_request_decide(
@@ -336,6 +349,64 @@ class ExtensionRequestDecisionView(APIView):
         )
         decided = extension_requests_visible(user=request.user).get(pk=decided.pk)
         return Response(s.ExtensionRequestSerializer(decided).data)
+
+
+@extend_schema(tags=["compliance"])
+class ExemptionRequestListView(generics.ListAPIView):
+    """Requests to be exempted: your own; those of people below you that your line manager
+    decides (the requirement says who decides); every one for a compliance administrator."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.ExemptionRequestSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ExtensionRequest.objects.none()
+        return extension_requests_visible(user=self.request.user, kind=RequestKind.EXEMPTION).order_by(
+            "-requested_at", "-pk"
+        )
+
+    @extend_schema(request=s.ExemptionRequestInputSerializer, responses={201: s.ExemptionRequestSerializer})
+    def post(self, request):
+        """Ask to be exempted from one of your own assignments."""
+        data = s.ExemptionRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = Assignment.objects.filter(pk=data.validated_data["assignment"], person__user=request.user).first()
+        if assignment is None:
+            raise serializers.ValidationError({"assignment": ["You have no assignment with this id."]})
+        created = exemption_request_create(
+            assignment=assignment,
+            user=request.user,
+            reason=data.validated_data["reason"],
+            evidence=data.validated_data["evidence"],
+            until=data.validated_data.get("exempt_until"),
+        )
+        created = extension_requests_visible(user=request.user).get(pk=created.pk)
+        return Response(s.ExemptionRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["compliance"], request=s.DecisionInputSerializer, responses=s.ExemptionRequestSerializer)
+class ExemptionRequestDecisionView(APIView):
+    """Approve or refuse a request to be exempted (whoever the requirement says decides it)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, pk):
+        exemption_request = get_object_or_404(
+            extension_requests_visible(user=request.user, kind=RequestKind.EXEMPTION), pk=pk
+        )
+        data = s.DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = extension_request_decide(
+            request=exemption_request,
+            actor=request.user,
+            approve=data.validated_data["decision"] == "approve",
+            note=data.validated_data["note"],
+            source="api",
+        )
+        decided = extension_requests_visible(user=request.user).get(pk=decided.pk)
+        return Response(s.ExemptionRequestSerializer(decided).data)
 
 
 @extend_schema(tags=["compliance"], request=s.ManualCompletionInputSerializer, responses={201: s.CompletionSerializer})
