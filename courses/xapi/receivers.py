@@ -1,6 +1,9 @@
 """Learning events (signals from the courses services, sent inside their transactions) become
 xAPI statements in the outbox, in the same transaction."""
 
+import logging
+
+from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -10,9 +13,17 @@ from . import statements as build
 from .lrs import lrs_config
 from .services import statements_record
 
+logger = logging.getLogger(__name__)
+
 
 def _on() -> bool:
-    return lrs_config() is not None
+    """An LRS is configured. A wrong configuration (which `manage.py check` reports) records
+    nothing and is logged: it never stops a learner's work from being saved."""
+    try:
+        return lrs_config() is not None
+    except ImproperlyConfigured:
+        logger.exception("xAPI: the LRS options are wrong; no statement recorded")
+        return False
 
 
 @receiver(signals.module_visited, dispatch_uid="xapi_module_visited")

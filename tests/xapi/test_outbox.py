@@ -239,3 +239,30 @@ def test_unknown_ids_send_nothing(configured, lrs_answers):
     session = lrs_answers()
     assert services.statements_send(statement_ids=[uuid.uuid4()]).sent == 0
     assert session.sent == []
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"XAPI_LRS_ENDPOINT": "lrs.force.example/xAPI"}, "must be the LRS's http(s) address"),
+        ({"XAPI_LRS_ENDPOINT": "ftp://lrs.force.example/"}, "must be the LRS's http(s) address"),
+        ({"XAPI_LRS_ENDPOINT": ENDPOINT, "XAPI_LRS_TIMEOUT": "soon"}, "must be a number of seconds"),
+    ],
+)
+def test_wrong_lrs_options_are_reported_by_the_checks_and_never_stop_learning(settings, modules, options, message):
+    from courses.xapi.checks import lrs_options
+
+    settings.INCLUSION_LMS = {**getattr(settings, "INCLUSION_LMS", {}), **options}
+    errors = lrs_options(None)
+    assert [error.id for error in errors] == ["xapi.E001"]
+    assert message in errors[0].msg
+    course, (first, _) = modules
+    progress = module_visit(user=UserFactory(), module=first, screen=1)
+    assert progress.last_screen == 1
+    assert Statement.objects.count() == 0
+
+
+def test_right_lrs_options_pass_the_checks(configured):
+    from courses.xapi.checks import lrs_options
+
+    assert lrs_options(None) == []
