@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from compliance.models import EqualityRecord
 from compliance.talent.models import Application, ApplicationStatus, SelfDeclaration
-from compliance.talent.services import application_score, application_submit
+from compliance.talent.services import application_submit
 from tests.factories import make_person
 from tests.talent.builders import CRITERIA, make_cohort, make_programme
 
@@ -159,8 +159,6 @@ def test_nominate_someone_in_the_team(client, team, cohort):
                                                                            "note": "Ready"})  # fmt: skip
     assert response.status_code == 302
     assert Application.objects.get().status == ApplicationStatus.NOMINATED
-
-
 
 
 # Session and user (2), the viewer's person, then the page's own reads: pinned, and the same
