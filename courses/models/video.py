@@ -7,7 +7,6 @@ files are served straight from storage, where no access rule applies.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -75,16 +74,14 @@ class Video(models.Model):
         ordering = ["title", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")), name="video_file_or_url"
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="video_file_or_url",
+                violation_error_message="Upload a video file or give its intranet address (one of the two).",
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
-
-    def clean(self):
-        if bool(self.file) == bool(self.url):
-            raise ValidationError({"file": "Upload a video file or give its intranet address (one of the two)."})
 
 
 class VideoModulePage(ModulePage):
