@@ -28,6 +28,9 @@ FASTEST_RATE = Decimal(2)
 REPORT_ALLOWANCE_SECONDS = Decimal(5)
 END_ALLOWANCE_SECONDS = Decimal(1)
 MAX_RANGES = 1000
+# The code of a report that claims more than the time passed allows: the same ranges sent again
+# later are accepted.
+AHEAD_OF_TIME = "ahead_of_time"
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ def video_progress_report(
                 f"{added:.0f} more seconds were reported watched, but only {since:.0f} seconds have passed since the "
                 "last report: nothing was recorded.",
                 field_errors={"ranges": "too much"},
+                code=AHEAD_OF_TIME,
             )
     progress.ranges = [[float(start), float(end)] for start, end in merged]
     progress.watched_seconds = watched

@@ -15,7 +15,7 @@ from courses.access import active_user, user_may_watch_video
 from courses.models.video import Video, VideoModulePage
 from courses.selectors import live_page
 from courses.services.errors import LearningError
-from courses.services.video import video_progress_report
+from courses.services.video import AHEAD_OF_TIME, video_progress_report
 
 MAX_REPORT_BYTES = 64 * 1024
 CHUNK = 64 * 1024
@@ -127,7 +127,10 @@ def video_progress(request, module_id: int):
         )
     except LearningError as error:
         field = next(iter(error.field_errors), None)
-        return _error(400, error.message, **({"field": field} if field else {}))
+        extra = {"field": field} if field else {}
+        if error.code == AHEAD_OF_TIME:
+            extra["retry"] = True
+        return _error(400, error.message, **extra)
     return JsonResponse(
         {
             "saved": True,

@@ -262,6 +262,8 @@ def test_the_endpoint_refuses_what_it_cannot_use(client, learner, video_course):
     bad = report(client, module, [[0, 2], [5, "six"]])
     assert bad.status_code == 400
     assert bad.json() == {"error": "ranges[1] must be [start, end], two numbers of seconds.", "field": "ranges[1]"}
+    not_a_list = report(client, module, {"0": [0, 1]})
+    assert not_a_list.status_code == 400 and "retry" not in not_a_list.json()
     backwards = report(client, module, [[4, 2]])
     assert backwards.status_code == 400 and backwards.json()["field"] == "ranges[0]"
     assert report(client, module, [], position="end").json()["field"] == "position"
@@ -300,10 +302,13 @@ def test_one_report_claiming_the_whole_video_is_refused(client, learner, video_c
     assert report(client, module, []).status_code == 200
     pinned_clock.shift(datetime.timedelta(seconds=1))
     claimed = report(client, module, [[0, 12.01]])
-    assert claimed.status_code == 400 and claimed.json()["field"] == "ranges"
+    assert claimed.status_code == 400 and claimed.json()["field"] == "ranges" and claimed.json()["retry"] is True
     assert "nothing was recorded" in claimed.json()["error"]
     assert VideoProgress.objects.get().watched_seconds == 0
     assert not ModuleProgress.objects.filter(status=ProgressStatus.COMPLETED).exists()
+    # The same ranges, once the time passed covers them at double speed, are accepted.
+    pinned_clock.shift(datetime.timedelta(seconds=3))
+    assert report(client, module, [[0, 12.01]]).json()["module_completed"] is True
     # Without the report when playing starts, the first one may carry only a few seconds.
     other = UserFactory(username="video.other")
     client.force_login(other)

@@ -18,6 +18,7 @@
   var queue = Promise.resolve();
   var timer = null;
   var lastPercent = -1;
+  var retries = 0;
 
   function showCaptions() {
     for (var i = 0; i < video.textTracks.length; i += 1) {
@@ -51,9 +52,17 @@
         .then(function (response) {
           return response.json().then(function (result) {
             if (!response.ok) {
+              if (result.retry && retries < 12) {
+                // More was played than the server credits yet (a slow answer, a fast playback
+                // rate): the same ranges again in a moment, when the time passed covers them.
+                retries += 1;
+                window.setTimeout(report, 5000);
+                return;
+              }
               errorLine.textContent = result.error || "What you watched could not be saved.";
               return;
             }
+            retries = 0;
             errorLine.textContent = "";
             if (result.module_completed && done && done.hidden) {
               done.hidden = false;
