@@ -261,3 +261,29 @@ def test_a_huge_benchmark_file_is_refused(analyst_client, small):
     response = upload(analyst_client, b"characteristic,category,share\n" + b"sex,female,1\n" * 100_000)
     assert response.status_code == 400
     assert "The file is larger than 1024 KB; a benchmark is a few rows." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/fairness/workforce/?characteristic=religion&breakdown=unit",
+        "/fairness/progression/?characteristic=religion",
+        "/fairness/participation/?characteristic=religion",
+    ],
+)
+def test_a_page_takes_the_same_number_of_queries_however_many_people(analyst_client, small, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from compliance.fairness.models import Release
+    from tests.fairness.conftest import build_more_people
+
+    assert analyst_client.get(url).status_code == 200  # the session, the site: once per client
+    Release.objects.all().delete()
+    with CaptureQueriesContext(connection) as before:
+        assert analyst_client.get(url).status_code == 200
+    Release.objects.all().delete()
+    build_more_people(small, 30)
+    with CaptureQueriesContext(connection) as after:
+        assert analyst_client.get(url).status_code == 200
+    assert len(after) == len(before)
