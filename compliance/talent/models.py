@@ -184,6 +184,7 @@ class ApplicationStatus(models.TextChoices):
     WAITING = "waiting", "On the waiting list"
     NOT_SELECTED = "not_selected", "Not selected"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    COMPLETED = "completed", "Completed the programme"
 
 
 # Applications the panel considers, and those that can still be withdrawn.
@@ -221,6 +222,17 @@ class Application(models.Model):
     decision_reason = models.TextField(blank=True)
     waiting_position = models.PositiveSmallIntegerField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="talent_mentees",
+        help_text="The participant's mentor or buddy.",
+    )
+    plan = models.TextField(blank=True, help_text="The participant's own development plan.")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completion_note = models.TextField(blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -256,3 +268,45 @@ class SelfDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"Self-declaration {self.pk}"
+
+
+class MilestoneKind(models.TextChoices):
+    MENTORING = "mentoring", "Mentoring session"
+    WORKSHOP = "workshop", "Workshop"
+    WEBINAR = "webinar", "Webinar"
+    EXAM = "exam", "Exam or assessment"
+    OTHER = "other", "Other"
+
+
+class Milestone(models.Model):
+    """A dated step of a running cohort, with attendance; it may point at a course or a
+    face-to-face session the product already has."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=MilestoneKind.choices, default=MilestoneKind.WORKSHOP)
+    on = models.DateField("date")
+    course = models.ForeignKey("courses.CoursePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    session = models.ForeignKey(
+        "courses.FaceToFaceSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.on:%-d %b %Y})"
+
+
+class Attendance(models.Model):
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="attendance")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attendance")
+    attended = models.BooleanField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["milestone", "application"], name="talent_attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} at {self.milestone_id}: {self.attended}"

@@ -16,7 +16,9 @@ from compliance.talent.models import (
     PANEL_STATUSES,
     Application,
     ApplicationStatus,
+    Attendance,
     Cohort,
+    Milestone,
     SelfDeclaration,
     TalentProgrammePage,
 )
@@ -29,7 +31,8 @@ PANEL_PERSON_FIELDS = (
 APPLICATION_FIELDS = (
     "id", "cohort_id", "person_id", "status", "statement", "applied_at", "nominated_by_id", "nomination_note",
     "support_by_id", "support_at", "support_note", "shortlisted", "score", "panel_note", "decided_at",
-    "decision_reason", "waiting_position", "withdrawn_reason", "created_at",
+    "decision_reason", "waiting_position", "withdrawn_reason", "created_at", "mentor_id", "plan", "completed_at",
+    "completion_note",
 )  # fmt: skip
 
 
@@ -177,3 +180,48 @@ def cohort_counts(*, cohort: Cohort) -> dict[str, int]:
     counts = dict.fromkeys(ApplicationStatus.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def cohort_milestones(*, cohort: Cohort) -> list[Milestone]:
+    return list(Milestone.objects.filter(cohort=cohort).select_related("course", "session"))
+
+
+def cohort_participants(*, cohort: Cohort) -> list[Application]:
+    """Participants (with a place, or completed), their mentor's name and how many milestones
+    they attended, for the panel's running view: no protected characteristic, no declaration."""
+    return list(
+        _visible_applications()
+        .select_related("mentor__person")
+        .filter(cohort=cohort, status__in=(ApplicationStatus.SELECTED, ApplicationStatus.COMPLETED))
+        .annotate(attended=Count("attendance", filter=Q(attendance__attended=True)))
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def attendance_map(*, cohort: Cohort) -> dict[tuple[int, int], bool]:
+    rows = Attendance.objects.filter(milestone__cohort=cohort).values_list("milestone_id", "application_id", "attended")
+    return {(m, a): attended for m, a, attended in rows}
+
+
+def mentees(*, user) -> list[Application]:
+    """The participants this user mentors, with their cohort."""
+    return list(
+        _visible_applications()
+        .select_related("cohort__programme")
+        .filter(mentor=user, status__in=(ApplicationStatus.SELECTED, ApplicationStatus.COMPLETED))
+        .order_by("cohort__starts_on", "person__last_name", "pk")
+    )
+
+
+def milestones_for(*, applications: list[Application]) -> dict[int, list[tuple[Milestone, bool | None]]]:
+    """Each participant's cohort milestones with whether they attended (None: not recorded),
+    in two queries however many."""
+    cohort_ids = {a.cohort_id for a in applications}
+    milestones = list(Milestone.objects.filter(cohort_id__in=cohort_ids).select_related("course", "session"))
+    rows = Attendance.objects.filter(application__in=[a.pk for a in applications]).values_list(
+        "application_id", "milestone_id", "attended"
+    )
+    attended = {(a, m): value for a, m, value in rows}
+    return {
+        a.pk: [(m, attended.get((a.pk, m.pk))) for m in milestones if m.cohort_id == a.cohort_id] for a in applications
+    }

@@ -20,8 +20,10 @@ from compliance.talent.models import (
     OPEN_STATUSES,
     Application,
     ApplicationStatus,
+    Attendance,
     Cohort,
     Declaration,
+    Milestone,
     SelfDeclaration,
 )
 from compliance.talent.selectors import eligibility_refusals
@@ -323,6 +325,8 @@ def cohort_fill_places(*, actor, cohort: Cohort, reason: str, now: datetime.date
 
 def _promote_next(*, cohort: Cohort, actor, now: datetime.datetime) -> Application | None:
     """The first on the waiting list takes the freed place; the rest move up one."""
+    if now.date() >= cohort.starts_on:
+        return None  # the cohort is running: a place freed now is not offered
     taken = Application.objects.filter(cohort=cohort, status=ApplicationStatus.SELECTED).count()
     if taken >= cohort.places:
         return None
@@ -353,9 +357,9 @@ def _promote_next(*, cohort: Cohort, actor, now: datetime.datetime) -> Applicati
 
 
 def application_withdraw(*, actor, application: Application, reason: str, now: datetime.datetime) -> Application:
-    """The applicant withdraws (or a panel member records a withdrawal). A freed place goes to
-    the first on the waiting list at once; someone leaving the waiting list moves those
-    behind them up."""
+    """The applicant withdraws (or a panel member records a withdrawal). Before the cohort
+    starts, a freed place goes to the first on the waiting list at once; someone leaving the
+    waiting list moves those behind them up."""
     reason = _clean_text(reason, field="reason", required=True, what="a reason")
     with transaction.atomic():
         cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=application.cohort_id)
@@ -386,4 +390,113 @@ def application_withdraw(*, actor, application: Application, reason: str, now: d
             ).update(waiting_position=F("waiting_position") - 1)
         elif was == ApplicationStatus.SELECTED:
             _promote_next(cohort=cohort, actor=actor, now=now)
+    return application
+
+
+# Running a cohort ----------------------------------------------------------------------------
+
+PARTICIPANT_STATUSES = (ApplicationStatus.SELECTED, ApplicationStatus.COMPLETED)
+
+
+def _participant(*, actor, application: Application) -> Application:
+    application = (
+        Application.objects.select_for_update().select_related("cohort__programme", "person").get(pk=application.pk)
+    )
+    if not user_may_select(user=actor, cohort=application.cohort):
+        raise PermissionDenied("Only the programme's owners and the cohort's panel run the cohort.")
+    if application.status != ApplicationStatus.SELECTED:
+        raise ValidationError("Only a participant with a place can be changed.")
+    return application
+
+
+def mentor_assign(*, actor, application: Application, mentor, now: datetime.datetime) -> Application:
+    """Give a participant a mentor or buddy (who then sees them at /programmes/mentoring/)."""
+    with transaction.atomic():
+        application = _participant(actor=actor, application=application)
+        if mentor is None or not mentor.is_active:
+            raise ValidationError({"staff_number": "Nobody in the force has that staff number."})
+        if mentor.pk == application.person.user_id:
+            raise ValidationError({"staff_number": "A participant cannot mentor themselves."})
+        application.mentor = mentor
+        application.save(update_fields=["mentor"])
+        audit_event_record(
+            action="talent_mentor",
+            obj=application,
+            summary=f"Mentor assigned for {application.cohort}",
+            source=SOURCE,
+            actor=actor,
+            changes={"mentor": mentor.pk},
+        )
+    return application
+
+
+def application_complete(*, actor, application: Application, note: str, now: datetime.datetime) -> Application:
+    note = _clean_text(note, field="note", required=False, what="the note")
+    with transaction.atomic():
+        application = _participant(actor=actor, application=application)
+        application.status, application.completed_at, application.completion_note = (
+            ApplicationStatus.COMPLETED,
+            now,
+            note,
+        )
+        application.save(update_fields=["status", "completed_at", "completion_note"])
+        audit_event_record(
+            action="talent_complete",
+            obj=application,
+            summary=f"Completed {application.cohort}",
+            source=SOURCE,
+            actor=actor,
+            changes={"note": note},
+        )
+    return application
+
+
+def attendance_record(*, actor, milestone: Milestone, attended_ids: set[int], now: datetime.datetime) -> int:
+    """Who came to a milestone, for every participant at once (ids of applications; anyone
+    not named did not attend). Set-based: one read, then one insert and one update."""
+    with transaction.atomic():
+        milestone = Milestone.objects.select_related("cohort__programme").get(pk=milestone.pk)
+        if not user_may_select(user=actor, cohort=milestone.cohort):
+            raise PermissionDenied("Only the programme's owners and the cohort's panel record attendance.")
+        participants = set(
+            Application.objects.filter(cohort=milestone.cohort, status__in=PARTICIPANT_STATUSES).values_list(
+                "pk", flat=True
+            )
+        )
+        unknown = set(attended_ids) - participants
+        if unknown:
+            raise ValidationError("Attendance can only be recorded for the cohort's participants.")
+        existing = {a.application_id: a for a in Attendance.objects.filter(milestone=milestone)}
+        new, changed = [], []
+        for pk in sorted(participants):
+            attended = pk in attended_ids
+            row = existing.get(pk)
+            if row is None:
+                new.append(Attendance(milestone=milestone, application_id=pk, attended=attended,
+                                      recorded_by=actor, recorded_at=now))  # fmt: skip
+            elif row.attended != attended:
+                row.attended, row.recorded_by, row.recorded_at = attended, actor, now
+                changed.append(row)
+        Attendance.objects.bulk_create(new)
+        Attendance.objects.bulk_update(changed, ["attended", "recorded_by", "recorded_at"])
+        audit_event_record(
+            action="talent_attendance",
+            obj=milestone,
+            summary=f"Attendance at {milestone}: {len(attended_ids)} of {len(participants)}",
+            source=SOURCE,
+            actor=actor,
+            changes={"attended": sorted(attended_ids)},
+        )
+    return len(new) + len(changed)
+
+
+def plan_save(*, person: Person, application: Application, plan: str) -> Application:
+    """The participant's own plan (their mentor and the cohort's panel read it)."""
+    plan = _clean_text(plan, field="plan", required=False, what="your plan")
+    if application.person_id != person.pk:
+        raise PermissionDenied("Only the participant writes their plan.")
+    if application.status not in PARTICIPANT_STATUSES:
+        raise ValidationError("Your plan starts when you have a place.")
+    application.plan = plan
+    application.save(update_fields=["plan"])
     return application

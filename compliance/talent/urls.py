@@ -17,4 +17,10 @@ urlpatterns: list = [
     path("programmes/cohorts/<int:pk>/panel/", views.panel_view, name="panel"),
     path("programmes/cohorts/<int:pk>/panel/csv/", views.panel_csv_view, name="panel-csv"),
     path("programmes/cohorts/<int:pk>/fill/", views.fill_view, name="fill"),
+    path("programmes/cohorts/<int:pk>/running/", views.running_view, name="running"),
+    path("programmes/milestones/<int:pk>/attendance/", views.attendance_view, name="attendance"),
+    path("programmes/applications/<int:pk>/mentor/", views.mentor_view, name="mentor"),
+    path("programmes/applications/<int:pk>/complete/", views.complete_view, name="complete"),
+    path("programmes/applications/<int:pk>/plan/", views.plan_view, name="plan"),
+    path("programmes/mentoring/", views.mentoring_view, name="mentoring"),
 ]

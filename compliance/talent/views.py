@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compliance.access import person_has_team, team_member, viewer_person
+from compliance.models import Person
 from compliance.talent import selectors, services
 from compliance.talent.forms import ApplyForm, NominateForm, ReasonForm, ScoreForm, SupportForm
-from compliance.talent.models import OPEN_STATUSES, Application, ApplicationStatus, Cohort
+from compliance.talent.models import OPEN_STATUSES, Application, ApplicationStatus, Cohort, Milestone
 from courses.downloads import csv_response
 
 
@@ -117,9 +118,13 @@ def my_applications_view(request):
     declarations = selectors.my_declarations(person=person)
     from compliance.talent.models import Declaration
 
+    participating = [a for a in applications if a.status in (ApplicationStatus.SELECTED, ApplicationStatus.COMPLETED)]
+    milestones = selectors.milestones_for(applications=participating)
     rows = [
         {
             "application": a,
+            "milestones": milestones.get(a.pk, []),
+            "participant": a.pk in milestones,
             "declaration": Declaration(declarations[a.pk]).label if a.pk in declarations else "",
             "may_withdraw": a.status in OPEN_STATUSES,
             "may_complete": a.status == ApplicationStatus.NOMINATED,
@@ -308,3 +313,106 @@ def fill_view(request, pk: int):
             f"{counts['not_selected']} not selected. Everyone has been told by email.",
         )
     return redirect("talent:panel", pk=cohort.pk)
+
+
+# Running a cohort ----------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def running_view(request, pk: int):
+    cohort = _panel_cohort(request, pk)
+    milestones = selectors.cohort_milestones(cohort=cohort)
+    return render(
+        request,
+        "talent/running.html",
+        {
+            "cohort": cohort,
+            "participants": selectors.cohort_participants(cohort=cohort),
+            "milestones": milestones,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def attendance_view(request, pk: int):
+    milestone = get_object_or_404(Milestone.objects.select_related("cohort"), pk=pk)
+    cohort = _panel_cohort(request, milestone.cohort_id)
+    participants = selectors.cohort_participants(cohort=cohort)
+    if request.method == "POST":
+        try:
+            attended = {int(v) for v in request.POST.getlist("attended")}
+            services.attendance_record(actor=request.user, milestone=milestone, attended_ids=attended,
+                                       now=timezone.now())  # fmt: skip
+        except ValueError:
+            messages.error(request, "Tick the participants who attended.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Attendance at {milestone.title} saved.")
+            return redirect("talent:running", pk=cohort.pk)
+    attendance = selectors.attendance_map(cohort=cohort)
+    rows = [(p, attendance.get((milestone.pk, p.pk))) for p in participants]
+    return render(request, "talent/attendance.html", {"cohort": cohort, "milestone": milestone, "rows": rows})
+
+
+@login_required
+@require_POST
+def mentor_view(request, pk: int):
+    application = get_object_or_404(Application, pk=pk)
+    cohort = _panel_cohort(request, application.cohort_id)
+    staff_number = request.POST.get("staff_number", "").strip()
+    mentor = Person.objects.select_related("user").filter(staff_number__iexact=staff_number, is_active=True).first()
+    try:
+        services.mentor_assign(actor=request.user, application=application, mentor=mentor and mentor.user,
+                               now=timezone.now())  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{mentor.full_name} is now the mentor.")
+    return redirect("talent:running", pk=cohort.pk)
+
+
+@login_required
+@require_POST
+def complete_view(request, pk: int):
+    application = get_object_or_404(Application, pk=pk)
+    cohort = _panel_cohort(request, application.cohort_id)
+    action = request.POST.get("action")
+    note = request.POST.get("note", "")
+    try:
+        if action == "complete":
+            services.application_complete(actor=request.user, application=application, note=note, now=timezone.now())
+        elif action == "withdraw":
+            services.application_withdraw(actor=request.user, application=application, reason=note,
+                                          now=timezone.now())  # fmt: skip
+        else:
+            raise ValidationError("Choose completed or withdrawn.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Completion recorded." if action == "complete" else "Withdrawal recorded.")
+    return redirect("talent:running", pk=cohort.pk)
+
+
+@login_required
+@require_safe
+def mentoring_view(request):
+    applications = selectors.mentees(user=request.user)
+    milestones = selectors.milestones_for(applications=applications)
+    rows = [{"application": a, "milestones": milestones[a.pk]} for a in applications]
+    return render(request, "talent/mentoring.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def plan_view(request, pk: int):
+    application = get_object_or_404(Application, pk=pk, person__user=request.user)
+    try:
+        services.plan_save(person=application.person, application=application, plan=request.POST.get("plan", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Your plan has been saved.")
+    return redirect("talent:my-applications")

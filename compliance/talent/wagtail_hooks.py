@@ -9,7 +9,7 @@ from wagtail.permissions import register_permission_policy
 
 from compliance.access import Right, RightPolicy
 from compliance.models import LeadershipLevel, WorkerType
-from compliance.talent.models import Cohort
+from compliance.talent.models import Cohort, Milestone
 
 
 class CohortForm(WagtailAdminModelForm):
@@ -58,10 +58,25 @@ class CohortViewSet(ModelViewSet):
     )
 
 
+register_permission_policy(
+    Milestone, RightPolicy(Milestone, right=Right.EDIT_CONTENT, actions=("add", "change", "delete", "view"))
+)
+
+
+class MilestoneViewSet(ModelViewSet):
+    model = Milestone
+    icon = "date"
+    menu_label = "Milestones"
+    add_to_admin_menu = False
+    list_display = ["title", "cohort", "kind", "on"]
+    list_filter = ["kind"]
+    form_fields = ["cohort", "title", "kind", "on", "course", "session"]
+
+
 class TalentAdminGroup(ModelViewSetGroup):
     menu_label = "Talent programmes"
     menu_icon = "group"
-    items = (CohortViewSet("talent_cohorts"),)
+    items = (CohortViewSet("talent_cohorts"), MilestoneViewSet("talent_milestones"))
 
 
 @hooks.register("register_admin_viewset")

@@ -135,6 +135,12 @@ ENDPOINTS = [
     ("talent fill places", "post", "/programmes/cohorts/{COHORT}/fill/"),
     ("talent programme page", "get", "{PROGRAMME}"),
     ("admin talent cohorts", "get", "/admin/talent_cohorts/"),
+    ("talent running", "get", "/programmes/cohorts/{COHORT}/running/"),
+    ("talent attendance", "get", "/programmes/milestones/{MILESTONE}/attendance/"),
+    ("talent mentor", "post", "/programmes/applications/{APPLICATION}/mentor/"),
+    ("talent complete", "post", "/programmes/applications/{APPLICATION}/complete/"),
+    ("talent plan pc.a3's", "post", "/programmes/applications/{APPLICATION}/plan/"),
+    ("talent mentoring", "get", "/programmes/mentoring/"),
 ]
 
 # One column per role, in the order of ROLES; the README's roles table says the same in words.
@@ -225,6 +231,12 @@ EXPECTED = {
     "talent fill places":        [302, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403],
     "talent programme page":     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "admin talent cohorts":      [302, 302, 302, 302, 302, 200, 302, 302, 200, 302, 200],
+    "talent running":            [302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+    "talent attendance":         [302, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+    "talent mentor":             [302, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403],
+    "talent complete":           [302, 403, 403, 403, 403, 403, 403, 403, 302, 403, 403],
+    "talent plan pc.a3's":       [302, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+    "talent mentoring":          [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
 }
 # fmt: on
 
@@ -289,6 +301,7 @@ def _talent(force) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    from compliance.talent.models import Milestone
     from compliance.talent.services import application_submit
     from tests.talent.builders import make_cohort, make_programme
 
@@ -299,6 +312,9 @@ def _talent(force) -> None:
         person=force.team_a[2], cohort=force.talent_cohort, statement="Ready to lead", now=timezone.now()
     )
     force.talent_programme = programme.url
+    force.talent_milestone = Milestone.objects.create(
+        cohort=force.talent_cohort, title="Launch", on=force.talent_cohort.starts_on
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -322,6 +338,7 @@ def test_every_endpoint_for_every_role(client, accounts, role):
             COHORT=force.talent_cohort.pk,
             APPLICATION=force.talent_application.pk,
             PROGRAMME=force.talent_programme,
+            MILESTONE=force.talent_milestone.pk,
             EXEMPTION=force.exemption_request.pk,
         )
         if method == "post":
