@@ -67,15 +67,17 @@ def _analyst_or_403(request) -> None:
 
 
 class ChoicesForm(forms.Form):
-    """Choices from the query string; an unknown parameter, a value not offered, or a parameter
-    given twice is an error the page states with a 400."""
+    """Choices from the query string, each field optional (`defaults` fills it in): an unknown
+    parameter, a value not offered, or a parameter given twice is an error the page states with a
+    400. The fields are added by the functions below (some choices depend on the data)."""
 
-    def __init__(self, data, *, defaults: dict[str, str], **kwargs):
-        super().__init__(data, **kwargs)
+    def __init__(self, data, *, defaults: dict[str, str], fields: dict[str, forms.ChoiceField]):
+        super().__init__(data)
         self.defaults = defaults
-        for field in self.fields.values():
+        for name, field in fields.items():
             field.required = False
             field.error_messages["invalid_choice"] = f"{field.label}: '%(value)s' is not one of the choices."
+            self.fields[name] = field
 
     def clean(self):
         data = super().clean()
@@ -111,27 +113,21 @@ def _period_choices(today) -> list[tuple[str, str]]:
 
 
 def workforce_form(data) -> ChoicesForm:
-    form = ChoicesForm(
+    return ChoicesForm(
         data,
         defaults={"characteristic": "ethnicity", "breakdown": "rank", "grouping": "fine", "level": DEFAULT_LEVEL},
+        fields={
+            "characteristic": _field("Characteristic", CHARACTERISTIC_LABELS.items()),
+            "breakdown": _field("Broken down by", WORKFORCE_BREAKDOWNS.items()),
+            "grouping": _field("Groups", GROUPINGS.items()),
+            "level": _field("Confidence", LEVEL_LABELS.items()),
+        },
     )
-    form.fields["characteristic"] = _field("Characteristic", CHARACTERISTIC_LABELS.items())
-    form.fields["breakdown"] = _field("Broken down by", WORKFORCE_BREAKDOWNS.items())
-    form.fields["grouping"] = _field("Groups", GROUPINGS.items())
-    form.fields["level"] = _field("Confidence", LEVEL_LABELS.items())
-    return _ready(form)
-
-
-def _ready(form: ChoicesForm) -> ChoicesForm:
-    for field in form.fields.values():
-        field.required = False
-        field.error_messages["invalid_choice"] = f"{field.label}: '%(value)s' is not one of the choices."
-    return form
 
 
 def progression_form(data, today) -> ChoicesForm:
     periods = _period_choices(today)
-    form = ChoicesForm(
+    return ChoicesForm(
         data,
         defaults={
             "characteristic": "ethnicity",
@@ -140,18 +136,19 @@ def progression_form(data, today) -> ChoicesForm:
             "grouping": "fine",
             "level": DEFAULT_LEVEL,
         },
+        fields={
+            "characteristic": _field("Characteristic", CHARACTERISTIC_LABELS.items()),
+            "measure": _field("Measure", PROGRESSION_MEASURES.items()),
+            "period": _field("Financial year", periods),
+            "grouping": _field("Groups", GROUPINGS.items()),
+            "level": _field("Confidence", LEVEL_LABELS.items()),
+        },
     )
-    form.fields["characteristic"] = _field("Characteristic", CHARACTERISTIC_LABELS.items())
-    form.fields["measure"] = _field("Measure", PROGRESSION_MEASURES.items())
-    form.fields["period"] = _field("Financial year", periods)
-    form.fields["grouping"] = _field("Groups", GROUPINGS.items())
-    form.fields["level"] = _field("Confidence", LEVEL_LABELS.items())
-    return _ready(form)
 
 
 def participation_form(data, today) -> ChoicesForm:
     periods = _period_choices(today)
-    form = ChoicesForm(
+    return ChoicesForm(
         data,
         defaults={
             "characteristic": "ethnicity",
@@ -160,13 +157,14 @@ def participation_form(data, today) -> ChoicesForm:
             "grouping": "fine",
             "level": DEFAULT_LEVEL,
         },
+        fields={
+            "characteristic": _field("Characteristic", CHARACTERISTIC_LABELS.items()),
+            "programme": _field("Programme", [(ANY_PROGRAMME, "Any programme"), *programmes()]),
+            "period": _field("Financial year", periods),
+            "grouping": _field("Groups", GROUPINGS.items()),
+            "level": _field("Confidence", LEVEL_LABELS.items()),
+        },
     )
-    form.fields["characteristic"] = _field("Characteristic", CHARACTERISTIC_LABELS.items())
-    form.fields["programme"] = _field("Programme", [(ANY_PROGRAMME, "Any programme"), *programmes()])
-    form.fields["period"] = _field("Financial year", periods)
-    form.fields["grouping"] = _field("Groups", GROUPINGS.items())
-    form.fields["level"] = _field("Confidence", LEVEL_LABELS.items())
-    return _ready(form)
 
 
 # --- the workforce against the community --------------------------------------------------------
