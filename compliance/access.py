@@ -79,6 +79,7 @@ IMPORT_RIGHTS = {
     ImportJob.Kind.PEOPLE: Right.IMPORT_HR,
     ImportJob.Kind.UNITS: Right.IMPORT_HR,
     ImportJob.Kind.COMPLETIONS: Right.ADMINISTER_COMPLIANCE,
+    ImportJob.Kind.ABSENCES: Right.IMPORT_HR,
 }
 # A check of an HR file in the admin: its administrator's own, never an import.
 HR_FILE_CHECK = "admin-check"

@@ -35,12 +35,20 @@ def sync_requirement(requirement_id: int) -> dict:
 
 @lms_task(acks_late=True, **RETRY_ON_OUTAGE)
 def sync_all() -> dict:
-    """The nightly full sync: renewals open, expiries are recorded, drift is corrected."""
+    """The nightly full sync: people back from an absence have their due dates extended,
+    renewals open, expiries are recorded, drift is corrected."""
+    from compliance.services.absences import absences_apply_returns
     from compliance.services.sync import sync_all as run
 
     def work():
+        returns = absences_apply_returns()
         result = run()
-        return {"rows_written": result.rows_written, "people": result.people}
+        return {
+            "rows_written": result.rows_written,
+            "people": result.people,
+            "absences_ended": returns.absences,
+            "extended_for_absence": returns.extended,
+        }
 
     return day_run(sync_all.name, work)
 

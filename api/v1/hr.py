@@ -451,3 +451,44 @@ class PeopleImportView(_ImportView):
 class UnitsImportView(_ImportView):
     source = "api:import_units"
     kind = ImportJob.Kind.UNITS
+
+
+@extend_schema(
+    tags=["hr"],
+    parameters=IMPORT_PARAMETERS,
+    request={
+        "text/csv": OpenApiTypes.BINARY,
+        "multipart/form-data": inline_serializer(
+            name="AbsencesImportUpload",
+            fields={"file": serializers.FileField(), "mapping": serializers.CharField(required=False)},
+        ),
+        "application/json": inline_serializer(
+            name="AbsencesUpsert",
+            fields={
+                "rows": serializers.ListField(child=serializers.DictField()),
+                "mapping": serializers.DictField(required=False),
+            },
+        ),
+    },
+    responses={
+        200: ImportReportSerializer,
+        202: ImportJobSerializer,
+        **ERROR_RESPONSES,
+        413: ErrorSerializer,
+        415: ErrorSerializer,
+    },
+    examples=[
+        OpenApiExample(
+            "One absence, not yet ended",
+            request_only=True,
+            media_type="application/json",
+            value={"rows": [{"staff_number": "123456", "start_date": "2026-09-01", "category": "parental_leave"}]},
+        )
+    ],
+    description="Create or update absences (columns staff_number, start_date, end_date, category: "
+    "long_term_sickness, parental_leave, career_break, secondment or other). A row is known by the person and "
+    "its start date; no medical detail.",
+)
+class AbsencesImportView(_ImportView):
+    source = "api:import_absences"
+    kind = ImportJob.Kind.ABSENCES

@@ -13,5 +13,6 @@ urlpatterns = [
     path("hr/people/<str:staff_number>/", hr.PersonDetailView.as_view(), name="hr-person"),
     path("hr/units/", hr.UnitListView.as_view(), name="hr-units"),
     path("hr/units/import/", hr.UnitsImportView.as_view(), name="hr-units-import"),
+    path("hr/absences/import/", hr.AbsencesImportView.as_view(), name="hr-absences-import"),
     path("imports/<int:pk>/", hr.ImportJobView.as_view(), name="import-job"),
 ]

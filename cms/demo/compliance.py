@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from compliance.importing.absences import import_absences
 from compliance.models import Assignment, AssignmentState, ManagerObservation, ObservedChange, Person, Requirement
 from compliance.services.assignments import (
     exemption_grant,
@@ -306,6 +307,21 @@ def _exceptions(rng: random.Random, admin, today: datetime.date, stdout) -> None
         "Granted 10 exemptions and 14 extensions; the constable has asked their sergeant for more time, "
         "and to be exempted from Moral Courage stage 3."
     )
+    # One of the sergeant's team is away on parental leave (HR's absence, no end date yet):
+    # nothing reminds them, and the team page says they are absent.
+    away = (
+        Person.objects.filter(line_manager__user__username="sergeant", is_active=True)
+        .exclude(user__username="constable")
+        .order_by("staff_number")
+        .first()
+    )
+    if away is not None:
+        import_absences(
+            f"staff_number,start_date,category\n{away.staff_number},"
+            f"{(today - datetime.timedelta(days=45)).isoformat()},parental_leave\n",
+            source="load_demo",
+        )
+        stdout.write(f"{away.full_name}, in the sergeant's team, is away on parental leave.")
 
 
 def _observation_history(items: list[CompletionInput], courses: dict, today: datetime.date) -> list[CompletionInput]:

@@ -17,6 +17,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from compliance.importing.absences import import_absences
 from compliance.importing.base import ImportFileError
 from compliance.importing.completions import import_completions
 from compliance.importing.people import import_people
@@ -29,6 +30,7 @@ IMPORTERS = {
     ImportJob.Kind.PEOPLE: import_people,
     ImportJob.Kind.UNITS: import_units,
     ImportJob.Kind.COMPLETIONS: import_completions,
+    ImportJob.Kind.ABSENCES: import_absences,
 }
 WITH_PROGRESS = {ImportJob.Kind.PEOPLE, ImportJob.Kind.COMPLETIONS}
 STALE_AFTER = datetime.timedelta(hours=1)

@@ -1,3 +1,4 @@
+from .absences import Absence, AbsenceCategory
 from .accounts import SignInLink
 from .assignments import (
     Assignment,
@@ -19,6 +20,8 @@ from .requirements import ExemptionDecider, RecurrenceKind, Requirement, Trigger
 from .runs import DayRun
 
 __all__ = [
+    "Absence",
+    "AbsenceCategory",
     "Assignment",
     "AssignmentEvent",
     "AssignmentState",

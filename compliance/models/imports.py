@@ -10,6 +10,7 @@ class ImportJob(models.Model):
         PEOPLE = "people", "People"
         UNITS = "units", "Units"
         COMPLETIONS = "completions", "Completions"
+        ABSENCES = "absences", "Absences"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

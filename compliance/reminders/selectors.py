@@ -15,6 +15,7 @@ from django.utils import timezone
 from compliance.access import Role
 from compliance.models import Assignment, AssignmentState, Person
 from compliance.selectors.assignments import Status, assignments_with_status
+from compliance.services.absences import absent_on
 
 from .models import DigestFrequency, Notification, Reminder, ReminderPolicy
 
@@ -48,8 +49,12 @@ def reminder_policies() -> Policies:
 
 
 def remindable_assignments(*, today: datetime.date) -> QuerySet[Assignment]:
-    """Current, open assignments of active people whose status a learner can still act on."""
-    qs = Assignment.objects.filter(is_current=True, state=AssignmentState.OPEN, person__is_active=True)
+    """Current, open assignments of active people whose status a learner can still act on.
+    Never those of someone absent today (HR's absences): no reminder, escalation or digest
+    line about them until they are back, when their due dates have been extended."""
+    qs = Assignment.objects.filter(is_current=True, state=AssignmentState.OPEN, person__is_active=True).exclude(
+        absent_on(day=today)
+    )
     return assignments_with_status(qs, today=today).filter(status__in=REMINDABLE)
 
 

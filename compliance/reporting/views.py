@@ -27,6 +27,7 @@ from compliance.selectors.assignments import (
     person_assignments,
 )
 from compliance.selectors.observations import observations_recorded_about
+from compliance.services.absences import absence_ends, absent_on
 from compliance.services.assignments import extension_request_decide
 from courses import downloads
 
@@ -56,10 +57,20 @@ ROW_FIELDS = (
 
 
 def _with_labels(assignments) -> list[dict]:
-    """The page's rows as plain values (no model instances to build), with the status label."""
-    rows = list(assignments.values(*ROW_FIELDS))
+    """The page's rows as plain values (no model instances to build), with the status label;
+    someone away (HR's absences) is shown as absent, and until when, rather than overdue."""
+    today = timezone.localdate()
+    rows = list(
+        assignments.annotate(absent=absent_on(day=today), absent_until=absence_ends(day=today)).values(
+            *ROW_FIELDS, "absent", "absent_until"
+        )
+    )
     for row in rows:
         row["status_label"] = Status.LABELS.get(row["status"], row["status"])
+        if row["absent"] and row["status"] in selectors.OUTSTANDING:
+            until = row["absent_until"]
+            row["status_label"] = f"Absent until {until:%-d %b %Y}" if until else "Absent, no return date yet"
+            row["status"] = "absent"
     return rows
 
 

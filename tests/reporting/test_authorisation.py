@@ -120,6 +120,7 @@ ENDPOINTS = [
     # HR.
     ("api hr people", "api", "/api/v1/hr/people/"),
     ("api hr units", "api", "/api/v1/hr/units/"),
+    ("api hr absences import (GET)", "api", "/api/v1/hr/absences/import/"),
     # Talent programmes: {COHORT} an open cohort the L&D lead owns, {APPLICATION} pc.a3's
     # application to it (waiting for their line manager's support), {PROGRAMME} its page.
     ("talent programmes", "get", "/programmes/"),
@@ -218,6 +219,7 @@ EXPECTED = {
     "admin observation rates":   [302, 302, 302, 302, 302, 200, 302, 302, 200, 302, 200],
     "api hr people":             [401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200],
     "api hr units":              [401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200],
+    "api hr absences import (GET)": [401, 403, 403, 403, 403, 403, 403, 403, 403, 405, 405],
     "talent programmes":         [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "talent my applications":    [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "talent apply":              [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
