@@ -6,7 +6,8 @@ What the personas find: the constable may apply to Front Line Leadership (aspiri
 their line manager's support is asked for), and the sergeant has a colleague's application to
 support; the sergeant has applied for exam mentoring; the inspector may apply to Future Supers;
 the L&D lead owns every programme and has a Future Supers panel to run, and last year's cohort
-selected with a waiting list that moved up when someone withdrew."""
+selected with a waiting list that moved up when someone withdrew, now part-way through with
+milestones, attendance and mentors (the superintendent mentors one participant)."""
 
 import datetime
 import random
@@ -18,8 +19,11 @@ from wagtail.models import Page
 from compliance.models import OrgUnit, Person, RankOrGrade
 from compliance.talent.editorial import talent_editorial_setup
 from compliance.talent.models import (
+    Application,
     ApplicationStatus,
     Cohort,
+    Milestone,
+    MilestoneKind,
     PositiveAction,
     TalentIndexPage,
     TalentProgrammeOwner,
@@ -27,12 +31,16 @@ from compliance.talent.models import (
 )
 from compliance.talent.selectors import cohort_eligible_people
 from compliance.talent.services import (
+    application_complete,
     application_nominate,
     application_score,
     application_submit,
     application_support,
     application_withdraw,
+    attendance_record,
     cohort_fill_places,
+    mentor_assign,
+    plan_save,
 )
 
 UNDER_REPRESENTED = (
@@ -144,6 +152,51 @@ def _pool(cohort: Cohort, today: datetime.date, exclude: set[int], n: int) -> li
     return people[::3][:n] or people[:n]
 
 
+def _run_cohort(cohort: Cohort, *, today: datetime.date, lead, rng: random.Random) -> None:
+    """Last year's Future Supers, part-way through: milestones so far with attendance, a mentor
+    from the superintending ranks for each participant (the superintendent persona among
+    them), their plans, and one who finished early on promotion."""
+    steps = [
+        ("Launch day with the Superintendents' Association", MilestoneKind.WORKSHOP, -195),
+        ("Mentoring session 1", MilestoneKind.MENTORING, -150),
+        ("Webinar: the senior leaders' promotion process", MilestoneKind.WEBINAR, -120),
+        ("Mentoring session 2", MilestoneKind.MENTORING, -60),
+        ("Practice promotion board", MilestoneKind.EXAM, 30),
+        ("Mentoring session 3", MilestoneKind.MENTORING, 90),
+    ]
+    milestones = [
+        Milestone.objects.create(cohort=cohort, title=title, kind=kind, on=today + datetime.timedelta(days=days))
+        for title, kind, days in steps
+    ]
+    participants = list(
+        Application.objects.select_related("person").filter(cohort=cohort, status=ApplicationStatus.SELECTED)
+    )
+    mentors = list(
+        Person.objects.filter(leadership_level="senior", is_active=True, worker_type="police_officer")
+        .select_related("user")
+        .order_by("-user__username")
+    )
+    persona = next((m for m in mentors if m.user.username == "superintendent"), None)
+    if persona is not None:
+        mentors.remove(persona)
+        mentors.insert(0, persona)
+    now = _at(today - datetime.timedelta(days=190))
+    for i, application in enumerate(participants):
+        if mentors:
+            mentor_assign(actor=lead, application=application, mentor=mentors[i % len(mentors)].user, now=now)
+        plan_save(person=application.person, application=application, plan=rng.choice([
+            "Lead a force-wide project; chair two meetings at the next rank; sit the practice board.",
+            "Shadow a superintendent for a month; build my evidence against the framework; apply this year.",
+        ]))  # fmt: skip
+    for milestone in milestones:
+        if milestone.on < today:
+            attended = {a.pk for a in participants if rng.random() < 0.85}
+            attendance_record(actor=lead, milestone=milestone, attended_ids=attended, now=_at(milestone.on, 17))
+    if len(participants) > 1:
+        application_complete(actor=lead, application=participants[-1], note="Promoted to chief inspector; "
+                             "finished the programme early.", now=_at(today - datetime.timedelta(days=20)))  # fmt: skip
+
+
 def load_talent_demo(*, seed: int, stdout) -> None:
     rng = random.Random(seed + 18)
     today = timezone.localdate()
@@ -203,6 +256,7 @@ def load_talent_demo(*, seed: int, stdout) -> None:
             reason="Promoted before the programme began.",
             now=decided + datetime.timedelta(days=10),
         )
+    _run_cohort(last, today=today, lead=lead, rng=rng)
     current = _cohort(supers, name="2026 to 2027", today=today, starts=90, ends=545, window=(-7, 21), places=6,
                       ranks=ranks, worker_types=["police_officer"])  # fmt: skip
     current.panel.add(editor)
@@ -272,8 +326,6 @@ def load_talent_demo(*, seed: int, stdout) -> None:
                            now=decided)  # fmt: skip
     _cohort(step, name="Autumn 2026", today=today, starts=120, ends=300, window=(21, 50), places=12,
             worker_types=["police_officer", "police_staff"])  # fmt: skip
-
-    from compliance.talent.models import Application
 
     counts = {s.label: Application.objects.filter(status=s).count() for s in ApplicationStatus}
     stdout.write(
