@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from compliance.talent.models import Application, ApplicationStatus, SelfDeclaration
-from compliance.talent.services import application_submit
+from compliance.talent.services import application_score, application_submit
 from tests.factories import UserFactory, make_person, make_unit
 from tests.talent.builders import make_cohort, make_programme
 
@@ -108,3 +108,38 @@ def test_supporting_and_selecting_with_the_keyboard_alone(page, login, assert_ac
     assert_accessible(page, "panel after filling places")
     application = Application.objects.get()
     assert (application.status, application.decided_by) == (ApplicationStatus.SELECTED, talent.owner)
+
+
+def test_recording_a_milestone_with_the_keyboard_alone(page, login, assert_accessible, talent):
+    from compliance.talent.models import Attendance, Milestone
+    from compliance.talent.services import application_support, cohort_fill_places, mentor_assign
+
+    now = timezone.now()
+    application = application_submit(person=talent.pc, cohort=talent.cohort, statement="Ready", now=now)
+    application_support(actor=talent.sgt.user, application=application, supported=True, note="", now=now)
+    application_score(actor=talent.owner, application=application, score=7, shortlisted=True, note="", now=now)
+    cohort_fill_places(actor=talent.owner, cohort=talent.cohort, reason="Ranked", now=now)
+    mentor_assign(actor=talent.owner, application=application, mentor=talent.sgt.user, now=now)
+    milestone = Milestone.objects.create(cohort=talent.cohort, title="Launch workshop", on=talent.cohort.starts_on)
+    login(page, "ld.owner")
+    page.goto(f"/programmes/cohorts/{talent.cohort.pk}/running/")
+    assert_accessible(page, "running a cohort")
+    _tab_to(page, "Record attendance at Launch workshop")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Attendance: Launch workshop")
+    assert_accessible(page, "attendance")
+    _tab_to(page, "Priya Parmar")
+    page.keyboard.press("Space")
+    _tab_to(page, "Save attendance")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Attendance at Launch workshop saved.")).to_be_visible()
+    assert Attendance.objects.get(milestone=milestone).attended is True
+    page.context.clear_cookies()
+    login(page, "sgt")
+    page.goto("/programmes/mentoring/")
+    expect(page.get_by_text("Launch workshop")).to_contain_text("attended")
+    assert_accessible(page, "people you mentor")
+    page.context.clear_cookies()
+    login(page, "pc")
+    page.goto("/programmes/applications/")
+    assert_accessible(page, "a participant's applications, with milestones and plan")
