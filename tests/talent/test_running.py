@@ -113,3 +113,41 @@ def test_running_pages_are_for_the_panel_only_and_attendance_posts(client, team,
     assert "Nobody in the force has that staff number." in response.content.decode()
     response = client.post(f"/programmes/applications/{apps[0].pk}/complete/", {"action": "x"}, follow=True)
     assert "Choose completed or withdrawn." in response.content.decode()
+
+
+# Session, user and person, then the page's own reads: the same with 3 participants and one
+# milestone as with 30 and two.
+RUNNING_PINNED = {"running": 9, "attendance": 10, "mentoring": 7, "participant": 9}
+
+
+def test_running_query_counts_are_flat_as_cohorts_grow(client, team, programme, django_assert_num_queries):
+    from tests.talent.builders import make_cohort
+
+    cohort = make_cohort(programme=programme, today=team.today, places=40, panel=[team.panellist])
+    mentor = make_person(username="mentor", unit=team.north)
+    people = [make_person(username=f"grow{i}", unit=team.team_a, last_name=f"Grower{i}") for i in range(30)]
+    now = timezone.now()
+    first = None
+    for batch in (people[:3], people[3:]):
+        apps = [application_submit(person=p, cohort=cohort, statement="Hi", now=now) for p in batch]
+        for app in apps:
+            application_score(actor=team.owner, application=app, score=5, shortlisted=True, note="", now=now)
+        cohort_fill_places(actor=team.owner, cohort=cohort, reason="All in", now=now)
+        for app in apps:
+            mentor_assign(actor=team.owner, application=app, mentor=mentor.user, now=now)
+        milestone = Milestone.objects.create(cohort=cohort, title=f"Workshop {len(batch)}", on=cohort.starts_on)
+        attendance_record(actor=team.owner, milestone=milestone, attended_ids={a.pk for a in apps}, now=now)
+        first = first or apps[0]
+        pages = {
+            "running": (team.panellist, f"/programmes/cohorts/{cohort.pk}/running/"),
+            "attendance": (team.panellist, f"/programmes/milestones/{milestone.pk}/attendance/"),
+            "mentoring": (mentor.user, "/programmes/mentoring/"),
+            "participant": (first.person.user, "/programmes/applications/"),
+        }
+        for name, (user, path) in pages.items():
+            client.force_login(user)
+            client.get(path)  # the first request of a session saves it
+            with django_assert_num_queries(RUNNING_PINNED[name]):
+                response = client.get(path)
+            assert response.status_code == 200
+            assert (batch[-1].last_name if name != "participant" else milestone.title) in response.content.decode()
