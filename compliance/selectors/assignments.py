@@ -17,7 +17,9 @@ from django.utils.dateformat import format as date_format
 
 from compliance.models import (
     Assignment,
+    AssignmentEvent,
     AssignmentState,
+    EventKind,
     ExemptionDecider,
     ExtensionRequest,
     Person,
@@ -257,6 +259,8 @@ class TrainingItem:
     decider: str = ""
     # The learner's latest request to be exempted from it, if any.
     exemption_request: ExtensionRequest | None = None
+    # Why its due date moved while they were away (HR's absences), as the ledger says.
+    absence_note: str = ""
 
     @property
     def requirement(self) -> Requirement:
@@ -395,6 +399,19 @@ def my_training(*, user, today: datetime.date | None = None) -> list[TrainingIte
         if request_ids
         else {}
     )
+    # Extensions for an absence, from the ledger: read only when something was extended.
+    extended = [a.pk for a in assignments if a.extended_due_date]
+    absence_notes = (
+        dict(
+            AssignmentEvent.objects.filter(
+                assignment_id__in=extended, kind=EventKind.EXTENDED, actor__isnull=True, data__has_key="absences"
+            )
+            .order_by("at", "pk")
+            .values_list("assignment_id", "reason")
+        )
+        if extended
+        else {}
+    )
     manager = person.line_manager
     items = []
     for assignment in assignments:
@@ -409,6 +426,7 @@ def my_training(*, user, today: datetime.date | None = None) -> list[TrainingIte
                 courses=list(assignment.requirement.courses.all()),
                 extension_request=latest_requests.get((assignment.pk, RequestKind.MORE_TIME)),
                 exemption_request=latest_requests.get((assignment.pk, RequestKind.EXEMPTION)),
+                absence_note=absence_notes.get(assignment.pk, ""),
                 decider=manager.full_name if manager else "",
             )
         )

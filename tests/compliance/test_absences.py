@@ -228,3 +228,17 @@ def test_the_nightly_sync_task_applies_returns(team, pinned_clock):
     assert (result["absences_ended"], result["extended_for_absence"]) == (1, 1)
     assignment = Assignment.objects.get(person=team["away"])
     assert assignment.effective_due_date == D(2026, 8, 20)  # 4 days: 17 to 20 June
+
+
+def test_the_learner_reads_why_their_due_date_moved(team, client, django_assert_max_num_queries):
+    import_absences(csv("P200,2026-06-17,2026-06-20,secondment"))
+    absences_apply_returns(today=D(2026, 6, 21))
+    client.force_login(team["away"].user)
+    with django_assert_max_num_queries(10):
+        page = client.get("/my-training/")
+    text = page.content.decode()
+    assert (
+        "Absence from 17 June 2026 to 20 June 2026: due date paused for 4 days, so it is now due by 20 August 2026."
+        in text
+    )
+    assert "Due by 20 August 2026." in text
