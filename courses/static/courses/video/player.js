@@ -46,6 +46,7 @@
       return fetch(reportUrl, {
         method: "POST",
         credentials: "same-origin",
+        keepalive: true,
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
         body: body,
       })
