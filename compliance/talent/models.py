@@ -21,7 +21,7 @@ DEFAULT_NOTICE = (
     "Your answer is kept apart from your application: your line manager and the selection panel "
     "never see it, it is in no export, and it is not taken from or added to the equality "
     "monitoring information you may have given HR. Answering is optional; you can choose "
-    "'Prefer not to say'. It is deleted with your application."
+    "'Prefer not to say'. Only you see your answer, on your applications page."
 )
 
 
