@@ -242,3 +242,16 @@ def test_the_learner_reads_why_their_due_date_moved(team, client, django_assert_
         in text
     )
     assert "Due by 20 August 2026." in text
+
+
+def test_returns_are_applied_in_a_constant_number_of_queries(team, django_assert_max_num_queries):
+    people = [
+        make_person(username=f"pc{n}", staff_number=f"Q{n}", manager=team["sergeant"], start_date=TODAY)
+        for n in range(8)
+    ]
+    sync_all(today=TODAY)
+    import_absences(csv(*(f"{p.staff_number},2026-06-18,2026-06-30,secondment" for p in people)))
+    with django_assert_max_num_queries(8):  # not one per person: 8 people, 8 obligations
+        result = absences_apply_returns(today=D(2026, 7, 1))
+    assert (result.absences, result.extended) == (8, 8)
+    assert {a.effective_due_date for a in Assignment.objects.filter(person__in=people)} == {D(2026, 8, 29)}
