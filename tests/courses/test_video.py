@@ -374,3 +374,23 @@ def test_the_player_resumes_where_the_learner_stopped(client, learner, video_cou
     report(client, module, [[0, 4.5]], position=4.5)
     html = client.get(module.url).content.decode()
     assert 'data-resume-at="4.50"' in html and "You have watched 37% of this video." in html
+
+
+def test_an_intranet_video_is_allowed_by_the_page_policy_and_nothing_else(client, learner, video_course):
+    course, _ = video_course
+    video = Video.objects.create(
+        title="On the intranet",
+        url="https://video.intranet.force.example/respect.mp4",
+        duration_seconds=60,
+        captions=demo_video().captions.name,
+        transcript="Said and shown.",
+    )
+    module = VideoModulePage(title="Intranet", slug="intranet", video=video)
+    course.add_child(instance=module)
+    module.save_revision().publish()
+    response = client.get(module.url)
+    assert response.status_code == 200
+    assert '<source src="https://video.intranet.force.example/respect.mp4">' in response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "media-src 'self' https://video.intranet.force.example" in policy
+    assert "media-src" not in client.get(video_course[1].url)["Content-Security-Policy"]
