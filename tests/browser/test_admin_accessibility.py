@@ -36,6 +36,7 @@ SCREENS = {
     # The superuser's dashboard too: the page fixture fails on anything the CSP blocks, such as a
     # request to another site.
     "admin": ["/admin/", "/admin/sign-in-lockouts/", "/admin/sign-in-links/"],
+    "di.analyst": ["/admin/"],  # the dashboard: the way into the equality analytics
     "ld.lead": [
         "/admin/",  # the dashboard: force headline, courses and sessions
         "/admin/face_to_face_sessions/",

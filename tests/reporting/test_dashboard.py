@@ -38,6 +38,7 @@ def panel_ids(html: str) -> set[str]:
         "inclusion-requests-waiting",
         "inclusion-imports",
         "inclusion-learning",
+        "inclusion-equality-analytics",
     }
 
 
@@ -48,7 +49,28 @@ def test_each_role_sees_the_panels_its_rights_call_for(client, force):
         "inclusion-imports",
     }
     assert panel_ids(home(client, force.ld)) == {"inclusion-force-headline", "inclusion-learning"}
-    assert panel_ids(home(client, force.analyst)) == set()
+    assert panel_ids(home(client, force.analyst)) == {"inclusion-equality-analytics"}
+
+
+def test_the_analyst_is_shown_the_way_into_the_analytics_and_the_latest_release(client, force):
+    import datetime as dt
+
+    from compliance.fairness.models import Release
+
+    page = home(client, force.analyst)
+    assert "No release has been taken yet" in page
+    for path in ("/fairness/", "/fairness/workforce/", "/fairness/progression/", "/fairness/publish/"):
+        assert f'href="{path}"' in page
+    Release.objects.create(
+        measure="completion",
+        characteristic="sex",
+        breakdown="unit",
+        week=dt.date(2026, 6, 15),
+        threshold=10,
+        inputs={},
+        taken_at=timezone.now(),
+    )
+    assert "The latest weekly release is for the week of 15 June 2026." in home(client, force.analyst)
 
 
 def test_the_force_headline_counts_what_the_force_report_counts_and_links_to_it(client, force):
