@@ -23,6 +23,11 @@ def test_sign_in_with_the_keyboard_alone(page, assert_accessible):
     page.keyboard.press("Tab")
     page.keyboard.type("password-for-tests")
     page.keyboard.press("Enter")
+    # A learner with no team lands on their training (INCLUSION_LMS LANDING_PAGES).
+    page.wait_for_url("**/my-training/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My training")
+    assert_accessible(page, "my training, signed in")
+    page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Aled")
     assert_accessible(page, "home page, signed in")
 

@@ -45,4 +45,5 @@ def test_dead_letters_pass_axe_and_are_sent_again_by_keyboard(page, login, asser
     assert page.get_by_text("will be sent again").count() == 1
     assert page.locator("#dead-letters tbody tr").count() == 1
     assert Statement.objects.filter(status=StatementStatus.FAILED).count() == 1
+    page.wait_for_timeout(1000)  # Wagtail's message slides in: judge it where it rests
     assert_accessible(page, context="xAPI dead letters after sending one again")
