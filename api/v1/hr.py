@@ -373,53 +373,64 @@ def _cell(value) -> str:
     return str(value)
 
 
-@extend_schema(
-    tags=["hr"],
-    parameters=IMPORT_PARAMETERS,
-    request={
+def import_schema(name: str, *, description: str, json_example: tuple[str, dict] | None = None):
+    """The OpenAPI description of one HR import: a CSV body or upload, and JSON rows when the
+    import takes them (`json_example`: its title and value)."""
+    request = {
         "text/csv": OpenApiTypes.BINARY,
         "multipart/form-data": inline_serializer(
-            name="PeopleImportUpload",
+            name=f"{name}ImportUpload",
             fields={"file": serializers.FileField(), "mapping": serializers.CharField(required=False)},
         ),
-        "application/json": inline_serializer(
-            name="PeopleUpsert",
+    }
+    examples = []
+    if json_example is not None:
+        request["application/json"] = inline_serializer(
+            name=f"{name}Upsert",
             fields={
                 "rows": serializers.ListField(child=serializers.DictField()),
                 "mapping": serializers.DictField(required=False),
             },
-        ),
-    },
-    responses={
-        200: ImportReportSerializer,
-        202: ImportJobSerializer,
-        **ERROR_RESPONSES,
-        413: ErrorSerializer,
-        415: ErrorSerializer,
-    },
-    examples=[
-        OpenApiExample(
-            "One joiner",
-            request_only=True,
-            media_type="application/json",
-            value={
-                "rows": [
-                    {
-                        "staff_number": "123456",
-                        "first_name": "Amira",
-                        "last_name": "Khan",
-                        "email": "amira.khan@force.example",
-                        "worker_type": "police_officer",
-                        "rank_or_grade": "Constable",
-                        "unit_code": "LPA-N-RT1",
-                        "line_manager_staff_number": "100200",
-                        "start_date": "2026-09-01",
-                        "functions": "recruitment-assessor",
-                    }
-                ]
-            },
         )
-    ],
+        title, value = json_example
+        examples.append(OpenApiExample(title, request_only=True, media_type="application/json", value=value))
+    return extend_schema(
+        tags=["hr"],
+        parameters=IMPORT_PARAMETERS,
+        request=request,
+        responses={
+            200: ImportReportSerializer,
+            202: ImportJobSerializer,
+            **ERROR_RESPONSES,
+            413: ErrorSerializer,
+            415: ErrorSerializer,
+        },
+        examples=examples,
+        description=description,
+    )
+
+
+@import_schema(
+    "People",
+    json_example=(
+        "One joiner",
+        {
+            "rows": [
+                {
+                    "staff_number": "123456",
+                    "first_name": "Amira",
+                    "last_name": "Khan",
+                    "email": "amira.khan@force.example",
+                    "worker_type": "police_officer",
+                    "rank_or_grade": "Constable",
+                    "unit_code": "LPA-N-RT1",
+                    "line_manager_staff_number": "100200",
+                    "start_date": "2026-09-01",
+                    "functions": "recruitment-assessor",
+                }
+            ]
+        },
+    ),
     description="Create or update people from HR rows with the columns "
     + ", ".join(PEOPLE_COLUMNS)
     + ". The whole payload is validated first; with any error nothing is written (unless skip_invalid).",
@@ -429,62 +440,18 @@ class PeopleImportView(_ImportView):
     kind = ImportJob.Kind.PEOPLE
 
 
-@extend_schema(
-    tags=["hr"],
-    parameters=IMPORT_PARAMETERS,
-    request={
-        "text/csv": OpenApiTypes.BINARY,
-        "multipart/form-data": inline_serializer(
-            name="UnitsImportUpload",
-            fields={"file": serializers.FileField(), "mapping": serializers.CharField(required=False)},
-        ),
-    },
-    responses={
-        200: ImportReportSerializer,
-        202: ImportJobSerializer,
-        **ERROR_RESPONSES,
-        413: ErrorSerializer,
-        415: ErrorSerializer,
-    },
-    description="Create or update organisation units (columns unit_code, name, parent_code, kind).",
-)
+@import_schema("Units", description="Create or update organisation units (columns unit_code, name, parent_code, kind).")
 class UnitsImportView(_ImportView):
     source = "api:import_units"
     kind = ImportJob.Kind.UNITS
 
 
-@extend_schema(
-    tags=["hr"],
-    parameters=IMPORT_PARAMETERS,
-    request={
-        "text/csv": OpenApiTypes.BINARY,
-        "multipart/form-data": inline_serializer(
-            name="AbsencesImportUpload",
-            fields={"file": serializers.FileField(), "mapping": serializers.CharField(required=False)},
-        ),
-        "application/json": inline_serializer(
-            name="AbsencesUpsert",
-            fields={
-                "rows": serializers.ListField(child=serializers.DictField()),
-                "mapping": serializers.DictField(required=False),
-            },
-        ),
-    },
-    responses={
-        200: ImportReportSerializer,
-        202: ImportJobSerializer,
-        **ERROR_RESPONSES,
-        413: ErrorSerializer,
-        415: ErrorSerializer,
-    },
-    examples=[
-        OpenApiExample(
-            "One absence, not yet ended",
-            request_only=True,
-            media_type="application/json",
-            value={"rows": [{"staff_number": "123456", "start_date": "2026-09-01", "category": "parental_leave"}]},
-        )
-    ],
+@import_schema(
+    "Absences",
+    json_example=(
+        "One absence, not yet ended",
+        {"rows": [{"staff_number": "123456", "start_date": "2026-09-01", "category": "parental_leave"}]},
+    ),
     description="Create or update absences (columns staff_number, start_date, end_date, category: "
     "long_term_sickness, parental_leave, career_break, secondment or other). A row is known by the person and "
     "its start date; no medical detail.",
