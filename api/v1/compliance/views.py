@@ -314,10 +314,7 @@ class ExtensionRequestListView(generics.ListAPIView):
         """Ask for more time for one of your own assignments."""
         data = s.ExtensionRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # An id that is not one of the caller's own assignments is a bad field, not a missing page.
-        assignment = Assignment.objects.filter(pk=data.validated_data["assignment"], person__user=request.user).first()
-        if assignment is None:
-            raise serializers.ValidationError({"assignment": ["You have no assignment with this id."]})
+        assignment = _own_assignment(request, data.validated_data["assignment"])
         created = extension_request_create(
             assignment=assignment,
             user=request.user,
@@ -328,27 +325,41 @@ class ExtensionRequestListView(generics.ListAPIView):
         return Response(s.ExtensionRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["compliance"], request=s.DecisionInputSerializer, responses=s.ExtensionRequestSerializer)
-class ExtensionRequestDecisionView(APIView):
-    """Approve or refuse a request (the learner's line managers, or an administrator)."""
+class _RequestDecisionView(APIView):
+    """Approve or refuse one request of `kind` the caller may see, answered as `serializer_class`."""
 
     permission_classes = [IsAuthenticated]
+    kind: str = ""
+    serializer_class = s.ExtensionRequestSerializer
 
     def post(self, request, pk):
-        extension_request = get_object_or_404(
-            extension_requests_visible(user=request.user, kind=RequestKind.MORE_TIME), pk=pk
-        )
+        pending = get_object_or_404(extension_requests_visible(user=request.user, kind=self.kind), pk=pk)
         data = s.DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decided = extension_request_decide(
-            request=extension_request,
+            request=pending,
             actor=request.user,
             approve=data.validated_data["decision"] == "approve",
             note=data.validated_data["note"],
             source="api",
         )
         decided = extension_requests_visible(user=request.user).get(pk=decided.pk)
-        return Response(s.ExtensionRequestSerializer(decided).data)
+        return Response(self.serializer_class(decided).data)
+
+
+def _own_assignment(request, pk: int) -> Assignment:
+    """One of the caller's own assignments; another id is a bad field, not a missing page."""
+    assignment = Assignment.objects.filter(pk=pk, person__user=request.user).first()
+    if assignment is None:
+        raise serializers.ValidationError({"assignment": ["You have no assignment with this id."]})
+    return assignment
+
+
+@extend_schema(tags=["compliance"], request=s.DecisionInputSerializer, responses=s.ExtensionRequestSerializer)
+class ExtensionRequestDecisionView(_RequestDecisionView):
+    """Approve or refuse a request (the learner's line managers, or an administrator)."""
+
+    kind = RequestKind.MORE_TIME
 
 
 @extend_schema(tags=["compliance"])
@@ -372,9 +383,7 @@ class ExemptionRequestListView(generics.ListAPIView):
         """Ask to be exempted from one of your own assignments."""
         data = s.ExemptionRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        assignment = Assignment.objects.filter(pk=data.validated_data["assignment"], person__user=request.user).first()
-        if assignment is None:
-            raise serializers.ValidationError({"assignment": ["You have no assignment with this id."]})
+        assignment = _own_assignment(request, data.validated_data["assignment"])
         created = exemption_request_create(
             assignment=assignment,
             user=request.user,
@@ -387,26 +396,11 @@ class ExemptionRequestListView(generics.ListAPIView):
 
 
 @extend_schema(tags=["compliance"], request=s.DecisionInputSerializer, responses=s.ExemptionRequestSerializer)
-class ExemptionRequestDecisionView(APIView):
+class ExemptionRequestDecisionView(_RequestDecisionView):
     """Approve or refuse a request to be exempted (whoever the requirement says decides it)."""
 
-    permission_classes = [IsAuthenticated]
-
-    def post(self, request, pk):
-        exemption_request = get_object_or_404(
-            extension_requests_visible(user=request.user, kind=RequestKind.EXEMPTION), pk=pk
-        )
-        data = s.DecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        decided = extension_request_decide(
-            request=exemption_request,
-            actor=request.user,
-            approve=data.validated_data["decision"] == "approve",
-            note=data.validated_data["note"],
-            source="api",
-        )
-        decided = extension_requests_visible(user=request.user).get(pk=decided.pk)
-        return Response(s.ExemptionRequestSerializer(decided).data)
+    kind = RequestKind.EXEMPTION
+    serializer_class = s.ExemptionRequestSerializer
 
 
 @extend_schema(tags=["compliance"], request=s.ManualCompletionInputSerializer, responses={201: s.CompletionSerializer})
