@@ -2,7 +2,6 @@
 and, on the package origin, the launch frame and the package's files (signed addresses, no
 session, each answer with its own Content-Security-Policy)."""
 
-import json
 import mimetypes
 import posixpath
 
@@ -20,6 +19,7 @@ from courses import views as course_views
 from courses.access import active_user
 from courses.models import ModuleProgress, ProgressStatus
 from courses.models.scorm import ScormModulePage, ScormPackage
+from courses.player_posts import json_error, read_player_post
 from courses.scorm.archive import PackageError, check_path
 from courses.scorm.content import launch_policy, package_policy, site_origin, token_read
 from courses.scorm.player import learner_name
@@ -49,40 +49,25 @@ TYPES = {
 }
 
 
-def _error(status: int, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status)
-
-
 @never_cache
 def runtime(request, module_id: int):
     """POST {"action": "initialize" | "commit", "sco": id, "cmi": {...}, "terminate": bool}."""
-    if request.method != "POST":
-        response = _error(405, "Send the runtime data with POST.")
-        response["Allow"] = "POST"
-        return response
-    if not active_user(request.user):
-        return _error(401, "Your session has ended: sign in again, then reopen the module to carry on.")
-    module = live_page(model=ScormModulePage, page_id=module_id)
-    if module is None:
-        return _error(404, "No such SCORM module.")
-    if request.content_type != "application/json":
-        return _error(415, "Send the runtime data as application/json.")
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_RUNTIME_BYTES:
-        return _error(413, f"The runtime data is over {MAX_RUNTIME_BYTES // 1024} KB.")
-    try:
-        payload = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return _error(400, "The runtime data is not valid JSON.")
-    if not isinstance(payload, dict):
-        return _error(400, "The runtime data must be a JSON object.")
+    read = read_player_post(
+        request,
+        model=ScormModulePage,
+        module_id=module_id,
+        noun="The runtime data",
+        sending="the runtime data",
+        missing="No such SCORM module.",
+        max_bytes=MAX_RUNTIME_BYTES,
+    )
+    if isinstance(read, JsonResponse):
+        return read
+    module, payload = read
     action, sco = payload.get("action"), payload.get("sco")
     terminate = payload.get("terminate", False)
     if not isinstance(terminate, bool):
-        return _error(400, "terminate must be true or false.", element="terminate")
+        return json_error(400, "terminate must be true or false.", element="terminate")
     try:
         if action == "initialize":
             attempt = scorm_runtime_initialize(user=request.user, module=module, sco=sco)
@@ -103,10 +88,10 @@ def runtime(request, module_id: int):
                 user=request.user, module=module, sco=sco, cmi=payload.get("cmi"), terminate=terminate
             )
         else:
-            return _error(400, "action must be “initialize” or “commit”.", element="action")
+            return json_error(400, "action must be “initialize” or “commit”.", element="action")
     except LearningError as error:
         element = next(iter(error.field_errors), None)
-        return _error(400, error.message, **({"element": element} if element else {}))
+        return json_error(400, error.message, **({"element": element} if element else {}))
     attempt = result.attempt
     return JsonResponse(
         {

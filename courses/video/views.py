@@ -2,7 +2,6 @@
 seek), the captions, and the endpoint the player reports what was watched to (session and
 CSRF, JSON in and out)."""
 
-import json
 import re
 
 from django.core.files.storage import default_storage
@@ -11,19 +10,15 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from courses.access import active_user, user_may_watch_video
+from courses.access import user_may_watch_video
 from courses.models.video import Video, VideoModulePage
-from courses.selectors import live_page
+from courses.player_posts import json_error, read_player_post
 from courses.services.errors import LearningError
 from courses.services.video import AHEAD_OF_TIME, video_progress_report
 
 MAX_REPORT_BYTES = 64 * 1024
 CHUNK = 64 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
-def _error(status: int, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status)
 
 
 def _watchable(request, video_id: int) -> Video:
@@ -98,29 +93,18 @@ def video_captions(request, video_id: int):
 @never_cache
 def video_progress(request, module_id: int):
     """POST {"ranges": [[start, end], ...], "position": seconds}: what the browser says was played."""
-    if request.method != "POST":
-        response = _error(405, "Send what was watched with POST.")
-        response["Allow"] = "POST"
-        return response
-    if not active_user(request.user):
-        return _error(401, "Your session has ended: sign in again, then reopen the module to carry on.")
-    module = live_page(model=VideoModulePage, page_id=module_id)
-    if module is None:
-        return _error(404, "No such video module.")
-    if request.content_type != "application/json":
-        return _error(415, "Send what was watched as application/json.")
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_REPORT_BYTES:
-        return _error(413, f"The report is over {MAX_REPORT_BYTES // 1024} KB.")
-    try:
-        payload = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return _error(400, "The report is not valid JSON.")
-    if not isinstance(payload, dict):
-        return _error(400, "The report must be a JSON object.")
+    read = read_player_post(
+        request,
+        model=VideoModulePage,
+        module_id=module_id,
+        noun="The report",
+        sending="what was watched",
+        missing="No such video module.",
+        max_bytes=MAX_REPORT_BYTES,
+    )
+    if isinstance(read, JsonResponse):
+        return read
+    module, payload = read
     try:
         report = video_progress_report(
             user=request.user, module=module, ranges=payload.get("ranges", []), position=payload.get("position")
@@ -130,7 +114,7 @@ def video_progress(request, module_id: int):
         extra = {"field": field} if field else {}
         if error.code == AHEAD_OF_TIME:
             extra["retry"] = True
-        return _error(400, error.message, **extra)
+        return json_error(400, error.message, **extra)
     return JsonResponse(
         {
             "saved": True,
