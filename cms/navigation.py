@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from compliance.access import command_scope, user_is_analyst
-from compliance.models import Person
+from compliance.people.models import Person
 
 SESSION_KEY = "navigation"
 

@@ -1,9 +1,9 @@
 """What the site shows together: the home dashboard joins a person's obligations
 (compliance) and their learning (courses)."""
 
-from compliance.models import Person
+from compliance.observations.selectors import observation_pending_count
+from compliance.people.models import Person
 from compliance.selectors.assignments import my_training_summary
-from compliance.selectors.observations import observation_pending_count
 from courses.selectors import my_learning_for
 
 

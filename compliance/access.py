@@ -18,15 +18,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from compliance.models import (
-    ExemptionDecider,
-    ExtensionRequest,
-    ImportJob,
-    LeadershipLevel,
-    OrgUnit,
-    Person,
-    RequestKind,
-)
+from compliance.models import ExemptionDecider, ExtensionRequest, ImportJob, RequestKind
+from compliance.people.models import LeadershipLevel, OrgUnit, Person
 from courses.access import (
     RIGHTS,
     Right,
@@ -73,7 +66,7 @@ __all__ = [
     "viewer_person",
 ]
 
-ANALYST_PERMISSION = "compliance.analyse_equality"
+ANALYST_PERMISSION = "equality.analyse_equality"
 # Who may import which file, and see its background job: HR's files are HR's alone.
 IMPORT_RIGHTS = {
     ImportJob.Kind.PEOPLE: Right.IMPORT_HR,

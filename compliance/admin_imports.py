@@ -25,8 +25,9 @@ from compliance.importing.base import ImportFileError
 from compliance.importing.csvfile import parse_mapping
 from compliance.importing.jobs import import_job_create, import_job_summary
 from compliance.importing.people import import_people
-from compliance.models import ImportJob, LeadershipLevel, RankOrGrade
-from compliance.services.vocabulary import vocabulary_learn
+from compliance.models import ImportJob
+from compliance.people.models import LeadershipLevel, RankOrGrade
+from compliance.people.vocabulary import vocabulary_learn
 from courses.conf import lms_setting
 
 # Checking an HR file before it is sent: every unknown value settled in one step ----------------

@@ -21,23 +21,18 @@ from wagtail.admin.views.generic import CreateView, EditView, IndexView, Inspect
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from compliance.access import Right, user_has_right, user_is_compliance_admin
+from compliance.audit.models import AuditEvent
 from compliance.models import (
     Assignment,
     AssignmentState,
-    AuditEvent,
     Exemption,
     ExemptionDecider,
     Extension,
     ExtensionRequest,
-    Function,
-    LeadershipLevel,
-    OrgUnit,
-    Person,
-    RankOrGrade,
     Requirement,
-    WorkerType,
 )
 from compliance.models.requirements import RULE_FIELDS
+from compliance.people.models import Function, LeadershipLevel, OrgUnit, Person, RankOrGrade, WorkerType
 from compliance.selectors.assignments import assignments_with_status
 from compliance.services.assignments import (
     completion_enter_manually,
@@ -476,7 +471,7 @@ class VoidCompletionView(AdminActionView):
 def observation_rates_view(request):
     from django.shortcuts import render
 
-    from compliance.selectors.observations import MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
+    from compliance.observations.selectors import MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
 
     if not user_has_right(user=request.user, right=Right.EDIT_CONTENT):
         raise PermissionDenied

@@ -6,7 +6,7 @@ Both signals are sent after the sender's transaction has committed; the sync is 
 
 from django.dispatch import receiver
 
-from compliance.signals import people_changed
+from compliance.people.signals import people_changed
 from courses.signals import completion_recorded, completion_voided
 
 
@@ -29,7 +29,7 @@ def on_enrolment_saved(sender, instance, created, **kwargs):
     """A learner started a course: their assignment for it is now in progress."""
     if not created:
         return
-    from compliance.models import Person
+    from compliance.people.models import Person
     from compliance.tasks import sync_people
 
     ids = list(Person.objects.filter(user_id=instance.user_id).values_list("pk", flat=True))

@@ -1,8 +1,5 @@
 """Signals compliance sends after its own writes have committed.
 
-`people_changed` is sent with `person_ids` once HR data for those people has changed (an
-import, an admin edit, a leaver processed), so obligations can be recalculated.
-
 `extension_requested` is sent with `request` inside the transaction that records a learner's
 request for more time, so their line manager can be told in their next daily message.
 
@@ -13,6 +10,5 @@ app, which sits above the engine).
 
 from django.dispatch import Signal
 
-people_changed = Signal()
 extension_requested = Signal()
 extension_request_decided = Signal()

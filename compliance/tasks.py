@@ -58,7 +58,7 @@ def deactivate_leavers() -> dict:
     """Daily: people whose leaving date has come lose their access; their obligations are withdrawn."""
     from django.db import transaction
 
-    from compliance.services.people import people_deactivate_leavers
+    from compliance.people.services import people_deactivate_leavers
 
     def work():
         with transaction.atomic():

@@ -11,20 +11,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compliance.access import extension_requests_to_decide
-from compliance.models import (
-    Assignment,
-    AssignmentState,
-    ExemptionDecider,
-    ExtensionRequest,
-    ObservedChange,
-    RequestKind,
-)
-from compliance.selectors.assignments import assignment_reason, exemption_status, more_time_status, my_training
-from compliance.selectors.observations import (
+from compliance.models import Assignment, AssignmentState, ExemptionDecider, ExtensionRequest, RequestKind
+from compliance.observations.models import ObservedChange
+from compliance.observations.selectors import (
     observations_for_manager,
     observations_pending_for,
     observations_recorded_for,
 )
+from compliance.observations.services import MAX_NOTES_LENGTH, observation_record
+from compliance.selectors.assignments import assignment_reason, exemption_status, more_time_status, my_training
 from compliance.services.assignments import (
     MAX_TEXT,
     exemption_request_create,
@@ -32,7 +27,6 @@ from compliance.services.assignments import (
     extension_request_create,
     extension_request_decide,
 )
-from compliance.services.observations import MAX_NOTES_LENGTH, observation_record
 
 
 @login_required

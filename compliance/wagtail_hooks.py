@@ -34,17 +34,10 @@ from compliance.admin_views import (
     VoidCompletionView,
     observation_rates_view,
 )
-from compliance.models import (
-    Assignment,
-    AuditEvent,
-    DayRun,
-    Function,
-    OrgUnit,
-    Person,
-    RankOrGrade,
-    Requirement,
-)
+from compliance.audit.models import AuditEvent
+from compliance.models import Assignment, DayRun, Requirement
 from compliance.oidc.admin_views import SignInLinksView
+from compliance.people.models import Function, OrgUnit, Person, RankOrGrade
 from compliance.selectors.assignments import Status
 
 register_permission_policy(

@@ -70,7 +70,8 @@ def restore_migration_data() -> None:
         )
     if not Site.objects.exists():
         importlib.import_module("cms.migrations.0002_site_pages").create(apps, None)
-    importlib.import_module("compliance.migrations.0002_roles_and_ranks").create(apps, None)
+    importlib.import_module("compliance.people.migrations.0002_ranks_and_functions").create(apps, None)
+    importlib.import_module("compliance.migrations.0002_roles").create(apps, None)
 
 
 @pytest.fixture

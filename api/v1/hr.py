@@ -29,7 +29,8 @@ from compliance.importing.base import clip
 from compliance.importing.csvfile import parse_mapping
 from compliance.importing.jobs import IMPORTERS, import_job_create, import_job_summary
 from compliance.importing.people import COLUMNS as PEOPLE_COLUMNS
-from compliance.models import ImportJob, LeadershipLevel, OrgUnit, Person, PersonFunction, WorkerType
+from compliance.models import ImportJob
+from compliance.people.models import LeadershipLevel, OrgUnit, Person, PersonFunction, WorkerType
 from courses.conf import lms_setting
 
 logger = logging.getLogger(__name__)

@@ -27,7 +27,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from compliance.models import Assignment, OrgUnit, Person, Requirement
+from compliance.models import Assignment, Requirement
+from compliance.people.models import OrgUnit, Person
 from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy, ReminderStatus
 from compliance.reminders.services import reminders_plan
 from compliance.reminders.tasks import QueryCounter
@@ -165,7 +166,7 @@ REFERENCE_SQL = """
 WITH a AS (
   SELECT a.id, COALESCE(a.extended_due_date, a.due_date) AS due, a.created_at, p.line_manager_id
   FROM compliance_assignment a
-  JOIN compliance_person p ON p.id = a.person_id
+  JOIN people_person p ON p.id = a.person_id
   WHERE a.is_current AND a.state = 'open' AND p.is_active AND a.requirement_id = %(requirement)s
     AND NOT (a.exemption_id IS NOT NULL AND (a.exempt_until IS NULL OR a.exempt_until >= %(today)s))
 )
@@ -174,8 +175,8 @@ UNION ALL SELECT a.id, 'before_due' FROM a WHERE a.due > %(before_lo)s AND a.due
 UNION ALL SELECT a.id, 'due_today' FROM a WHERE a.due > %(due_lo)s AND a.due <= %(today)s
 UNION ALL SELECT a.id, 'overdue' FROM a WHERE a.due > %(over_lo)s AND a.due <= %(over_hi)s
 UNION ALL SELECT a.id, 'second_line' FROM a
-  JOIN compliance_person m ON m.id = a.line_manager_id
-  JOIN compliance_person s ON s.id = m.line_manager_id AND s.is_active
+  JOIN people_person m ON m.id = a.line_manager_id
+  JOIN people_person s ON s.id = m.line_manager_id AND s.is_active
   WHERE a.due > %(esc_lo)s AND a.due <= %(esc_hi)s
 UNION ALL SELECT a.id, 'ld' FROM a WHERE a.due > %(ld_lo)s AND a.due <= %(ld_hi)s
 """

@@ -34,8 +34,9 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from compliance import access
-from compliance.models import Assignment, OrgUnit, Person, Requirement
-from compliance.models.organisation import LINE_PATH_STEP, line_path_segment
+from compliance.models import Assignment, Requirement
+from compliance.people.models import OrgUnit, Person
+from compliance.people.models.organisation import LINE_PATH_STEP, line_path_segment
 from compliance.reporting import selectors
 from compliance.selectors.assignments import DUE_SOON_DAYS
 
@@ -211,7 +212,7 @@ def build_synthetic_force(*, people: int, seed: int = 1, stdout=None) -> dict:
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in ("compliance_person", "compliance_assignment", "compliance_orgunit", "auth_user"):
+            for table in ("people_person", "compliance_assignment", "people_orgunit", "auth_user"):
                 cursor.execute(f"ANALYZE {table}")
     return {"root": root, "first_person": first_person, "people": people}
 
@@ -337,7 +338,7 @@ END
 
 TEAM_WHERE = """
 FROM compliance_assignment a
-JOIN compliance_person p ON p.id = a.person_id
+JOIN people_person p ON p.id = a.person_id
 WHERE p.line_path LIKE %s AND p.id <> %s AND p.is_active AND a.is_current AND a.state <> 'withdrawn'
 """
 
@@ -356,7 +357,7 @@ def raw_team_numbers(*, manager: Person, today: datetime.date) -> tuple[dict, li
                 {
                 TEAM_WHERE.replace(
                     "WHERE",
-                    "JOIN compliance_orgunit u ON u.id = p.unit_id "
+                    "JOIN people_orgunit u ON u.id = p.unit_id "
                     "JOIN compliance_requirement r ON r.id = a.requirement_id WHERE",
                 )
             }
@@ -458,8 +459,7 @@ def measure(*, stdout, repeat: int = 5, export: bool = True, prefix: str = "") -
 
 def _add_equality_records(*, prefix: str, seed: int) -> int:
     """Give everyone in the synthetic force an equality record (some blank: "not recorded")."""
-    from compliance.models import EqualityRecord
-    from compliance.models.equality import Ethnicity
+    from compliance.equality.models import EqualityRecord, Ethnicity
 
     rng = random.Random(seed)
     values = [value for value, _ in Ethnicity.choices] + [""]
@@ -475,8 +475,8 @@ def raw_fairness_numbers(*, today: datetime.date) -> list[tuple]:
     GROUPING SETS query (PostgreSQL): a person counts when all their counted assignments are
     completed, as `compliance.fairness.selectors.fairness_page` defines it), with the sums of
     the record keys the perturbation needs."""
+    from compliance.equality.models import EqualityRecord
     from compliance.fairness.perturbation import record_key_hash
-    from compliance.models import EqualityRecord
 
     q = connection.ops.quote_name
     key = record_key_hash().sql("pp.person_id")

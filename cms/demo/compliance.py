@@ -12,16 +12,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from compliance.audit.services import audit_event_record
 from compliance.importing.absences import import_absences
-from compliance.models import Assignment, AssignmentState, ManagerObservation, ObservedChange, Person, Requirement
+from compliance.models import Assignment, AssignmentState, Requirement
+from compliance.observations.models import ManagerObservation, ObservedChange
+from compliance.observations.services import observation_prompts_create_due, observation_record
+from compliance.people.models import Person
 from compliance.services.assignments import (
     exemption_grant,
     exemption_request_create,
     extension_grant,
     extension_request_create,
 )
-from compliance.services.audit import audit_event_record
-from compliance.services.observations import observation_prompts_create_due, observation_record
 from compliance.services.sync import sync_all
 from courses.models import CompletionSource, CoursePage
 from courses.services.completions import CompletionInput, completions_record_many

@@ -5,8 +5,8 @@ the workforce, progression and participation pages show something on `make demo`
 from django.utils import timezone
 
 from compliance.fairness.models import CommunityBenchmark
-from compliance.models import Person, RankChange, RankOrGrade
-from compliance.models.history import LEVEL_ORDER
+from compliance.people.models import Person, RankChange, RankOrGrade
+from compliance.people.models.history import LEVEL_ORDER
 
 AREA = "West Midshire force area (illustrative figures)"
 SOURCE = (

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Page
 
-from compliance.models import OrgUnit, Person, RankOrGrade
+from compliance.people.models import OrgUnit, Person, RankOrGrade
 from compliance.talent.editorial import talent_editorial_setup
 from compliance.talent.models import (
     Application,

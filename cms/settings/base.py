@@ -33,7 +33,11 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "cms",
+    "compliance.audit",
+    "compliance.people",
+    "compliance.equality",
     "compliance",
+    "compliance.observations",
     "compliance.reminders",
     "compliance.reporting",
     "compliance.fairness",

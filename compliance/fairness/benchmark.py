@@ -30,8 +30,8 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from compliance.models.equality import CHARACTERISTICS, PREFER_NOT_TO_SAY
-from compliance.models.organisation import vocabulary_key
+from compliance.equality.models import CHARACTERISTICS, PREFER_NOT_TO_SAY
+from compliance.people.models.organisation import vocabulary_key
 
 from .selectors import BROAD_GROUPS, NOT_RECORDED
 from .statistics import wilson_interval

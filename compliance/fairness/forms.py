@@ -4,7 +4,7 @@ the page states with a 400, never a server error or a silently different table."
 
 from django import forms
 
-from compliance.models.equality import CHARACTERISTICS
+from compliance.equality.models import CHARACTERISTICS
 
 from .selectors import BREAKDOWNS, GROUPINGS, MEASURES
 from .statistics import DEFAULT_LEVEL, LEVELS

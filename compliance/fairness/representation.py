@@ -25,7 +25,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf, Substr
 from django.utils import timezone
 
-from compliance.models import EqualityRecord, LeadershipLevel, OrgUnit, Person, RankChange, RankOrGrade, WorkerType
+from compliance.equality.models import EqualityRecord
+from compliance.people.models import LeadershipLevel, OrgUnit, Person, RankChange, RankOrGrade, WorkerType
 from courses.models import Completion, CoursePage, ProgrammePage
 
 from .disclosure import ProtectedTable, Table, protect_linked

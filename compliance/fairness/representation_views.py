@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from compliance.access import user_is_analyst
-from compliance.models.equality import CHARACTERISTICS
+from compliance.equality.models import CHARACTERISTICS
 from courses import downloads
 
 from . import presentation

@@ -17,8 +17,9 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from compliance.models import Assignment, AssignmentState, EqualityRecord, OrgUnit, Person, Requirement
-from compliance.models.equality import CHARACTERISTICS
+from compliance.equality.models import CHARACTERISTICS, EqualityRecord
+from compliance.models import Assignment, AssignmentState, Requirement
+from compliance.people.models import OrgUnit, Person
 from courses.conf import lms_setting
 from courses.models import Evaluation, KnowledgeCheckAttempt
 

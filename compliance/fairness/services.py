@@ -8,7 +8,7 @@ from functools import lru_cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from compliance.models import AuditEvent
+from compliance.audit.models import AuditEvent
 from courses.conf import lms_setting
 
 from .models import CommunityBenchmark, Release

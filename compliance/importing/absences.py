@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from compliance.models import Absence, AbsenceCategory, Person
-from compliance.models.organisation import vocabulary_key
-from compliance.services.audit import audit_event_build
+from compliance.audit.services import audit_event_build
+from compliance.people.models import Absence, AbsenceCategory, Person
+from compliance.people.models.organisation import vocabulary_key
 
 from .base import ImportReport, RowError, clip, parse_date
 from .csvfile import ROW_ERROR, read_table
@@ -234,6 +234,6 @@ def _apply(rows: dict, existing: dict, report: ImportReport, *, source: str, act
                     actor=actor,
                 )
             )
-    from compliance.models import AuditEvent
+    from compliance.audit.models import AuditEvent
 
     AuditEvent.objects.bulk_create(events, batch_size=2000)

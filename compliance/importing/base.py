@@ -3,7 +3,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from compliance.models.organisation import vocabulary_key
+from compliance.people.models.organisation import vocabulary_key
 from courses.conf import lms_setting
 
 

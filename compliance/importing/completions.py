@@ -19,7 +19,8 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
-from compliance.models import AuditEvent, Person
+from compliance.audit.models import AuditEvent
+from compliance.people.models import Person
 from courses.models import Completion, CompletionSource, CoursePage
 from courses.services.completions import CompletionInput, completions_record_many
 

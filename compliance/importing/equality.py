@@ -6,8 +6,8 @@ that is there means "not recorded"."""
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.models import EqualityRecord, Person
-from compliance.models.equality import CHARACTERISTICS
+from compliance.equality.models import CHARACTERISTICS, EqualityRecord
+from compliance.people.models import Person
 
 from .base import ImportFileError, ImportReport, RowError, clip
 from .csvfile import ROW_ERROR, read_table

@@ -37,8 +37,9 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from compliance.models import (
-    AuditEvent,
+from compliance.audit.models import AuditEvent
+from compliance.audit.services import audit_event_build
+from compliance.people.models import (
     Function,
     LeadershipLevel,
     OrgUnit,
@@ -48,10 +49,9 @@ from compliance.models import (
     RankOrGrade,
     WorkerType,
 )
-from compliance.models.history import classify_change
-from compliance.models.organisation import LINE_PATH_STEP, vocabulary_key
-from compliance.services.audit import audit_event_build
-from compliance.services.people import _notify_people_changed, accounts_close, bulk_set, line_paths_rebuild
+from compliance.people.models.history import classify_change
+from compliance.people.models.organisation import LINE_PATH_STEP, vocabulary_key
+from compliance.people.services import _notify_people_changed, accounts_close, bulk_set, line_paths_rebuild
 
 from .base import ImportReport, RowError, clip, parse_date
 from .csvfile import ROW_ERROR, read_table

@@ -4,9 +4,9 @@ import re
 
 from django.db import transaction
 
-from compliance.models import OrgUnit
-from compliance.models.organisation import UnitKind
-from compliance.services.audit import audit_event_build
+from compliance.audit.services import audit_event_build
+from compliance.people.models import OrgUnit
+from compliance.people.models.organisation import UnitKind
 
 from .base import ImportReport, RowError, clip
 from .csvfile import ROW_ERROR, read_table
@@ -260,6 +260,6 @@ def _apply(rows: dict[str, dict], existing: dict[str, OrgUnit], report: ImportRe
 
     for code in rows:
         place(code)
-    from compliance.models import AuditEvent
+    from compliance.audit.models import AuditEvent
 
     AuditEvent.objects.bulk_create(events)

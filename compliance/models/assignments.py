@@ -8,7 +8,8 @@ and is computed by one selector, `compliance.selectors.assignments`.
 from django.conf import settings
 from django.db import models
 
-from .organisation import Person
+from compliance.people.models.organisation import Person
+
 from .requirements import Requirement, TriggerKind
 
 

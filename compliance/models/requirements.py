@@ -11,7 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .organisation import LeadershipLevel, WorkerType
+from compliance.people.models.organisation import LeadershipLevel, WorkerType
 
 
 class TriggerKind(models.TextChoices):

@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from compliance.models import SignInLink
-from compliance.services.audit import audit_event_record
+from compliance.audit.services import audit_event_record
+from compliance.people.models import SignInLink
 
 
 class SignInLinksView(WagtailAdminTemplateMixin, TemplateView):

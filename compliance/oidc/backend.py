@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from compliance.models import Person, SignInLink
 from compliance.oidc.discovery import IDENTITY_FIELDS, oidc_enabled, oidc_setting, provider_metadata
+from compliance.people.models import Person, SignInLink
 
 logger = logging.getLogger(__name__)
 

@@ -108,7 +108,7 @@ class DigestFrequency(models.TextChoices):
 class DigestPreference(models.Model):
     """A line manager's choice of how often to get their team digest (weekly unless set)."""
 
-    person = models.OneToOneField("compliance.Person", on_delete=models.CASCADE, related_name="digest_preference")
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="digest_preference")
     frequency = models.CharField(max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -177,7 +177,7 @@ class Reminder(models.Model):
     booking = models.ForeignKey("courses.Booking", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
 
     recipient_person = models.ForeignKey(
-        "compliance.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"

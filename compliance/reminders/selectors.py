@@ -13,7 +13,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from compliance.access import Role
-from compliance.models import Assignment, AssignmentState, Person
+from compliance.models import Assignment, AssignmentState
+from compliance.people.models import Person
 from compliance.selectors.assignments import Status, assignments_with_status
 from compliance.services.absences import absent_on
 

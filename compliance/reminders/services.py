@@ -37,10 +37,12 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from compliance.access import user_may_decide_request
-from compliance.models import ExtensionRequest, ManagerObservation, Person, RequestKind
+from compliance.models import ExtensionRequest, RequestKind
+from compliance.observations.models import ManagerObservation
+from compliance.observations.selectors import observation_prompts_to_email
+from compliance.observations.services import observation_prompts_create_due
+from compliance.people.models import Person
 from compliance.selectors.assignments import LEARNER, MANAGER, Status, assignment_reason, assignment_status
-from compliance.selectors.observations import observation_prompts_to_email
-from compliance.services.observations import observation_prompts_create_due
 from courses.conf import lms_setting, site_url
 from courses.mail import subject_line
 from courses.models import BookingStatus, Completion, ReflectionPromptDelivery

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from compliance.models import Person
+from compliance.people.models import Person
 
 from .models import DigestFrequency
 from .selectors import digest_frequency, user_notifications

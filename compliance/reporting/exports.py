@@ -3,7 +3,7 @@ courses.downloads, which makes every cell safe for spreadsheets)."""
 
 from collections.abc import Callable, Iterator
 
-from compliance.models import WorkerType
+from compliance.people.models import WorkerType
 from compliance.selectors.assignments import Status
 from courses.downloads import CHUNK
 

@@ -7,7 +7,8 @@ than a filter silently ignored or a server error.
 
 from django import forms
 
-from compliance.models import OrgUnit, Requirement
+from compliance.models import Requirement
+from compliance.people.models import OrgUnit
 from compliance.selectors.assignments import Status
 
 from .selectors import REPORT_STATUSES, SORT_LABELS, TeamFilters

@@ -15,17 +15,8 @@ from django.db.models.functions import Coalesce, Lower, Substr
 from django.utils import timezone
 
 from compliance.access import Scope
-from compliance.models import (
-    Assignment,
-    AssignmentEvent,
-    AssignmentState,
-    ExtensionRequest,
-    OrgUnit,
-    Person,
-    Requirement,
-    TriggerKind,
-    WorkerType,
-)
+from compliance.models import Assignment, AssignmentEvent, AssignmentState, ExtensionRequest, Requirement, TriggerKind
+from compliance.people.models import OrgUnit, Person, WorkerType
 from compliance.selectors.assignments import STATUS_ORDER, Status, assignments_with_status
 from courses.models import BookingStatus, FaceToFaceSession
 

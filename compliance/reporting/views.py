@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance import access
-from compliance.models import ExtensionRequest, OrgUnit
+from compliance.models import ExtensionRequest
+from compliance.observations.selectors import observations_recorded_about
+from compliance.people.models import OrgUnit
 from compliance.selectors.assignments import (
     MANAGER,
     Status,
@@ -26,7 +28,6 @@ from compliance.selectors.assignments import (
     assignment_status,
     person_assignments,
 )
-from compliance.selectors.observations import observations_recorded_about
 from compliance.services.absences import absence_ends, absent_on
 from compliance.services.assignments import extension_request_decide
 from courses import downloads

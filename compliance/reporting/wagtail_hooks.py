@@ -13,7 +13,8 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from compliance import access
-from compliance.models import OrgUnit, Requirement
+from compliance.models import Requirement
+from compliance.people.models import OrgUnit
 from courses import downloads
 
 from . import exports, selectors

@@ -22,12 +22,12 @@ from compliance.models import (
     EventKind,
     ExemptionDecider,
     ExtensionRequest,
-    Person,
     RecurrenceKind,
     RequestKind,
     Requirement,
     TriggerKind,
 )
+from compliance.people.models import Person
 from compliance.selectors.requirements import requirement_audience_summary
 
 DUE_SOON_DAYS = 30

@@ -1,6 +1,7 @@
 """Reads about requirements: who one is for, in words."""
 
-from compliance.models import LeadershipLevel, Requirement, WorkerType
+from compliance.models import Requirement
+from compliance.people.models import LeadershipLevel, WorkerType
 
 WORKER_TYPE_PLURALS = {
     WorkerType.POLICE_OFFICER: "police officers",

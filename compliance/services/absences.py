@@ -19,7 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from compliance.models import Absence, Assignment, AssignmentEvent, AssignmentState, EventKind
+from compliance.models import Assignment, AssignmentEvent, AssignmentState, EventKind
+from compliance.people.models import Absence
 
 
 def absent_on(*, day: datetime.date, person_ref: str = "person") -> Exists:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from compliance.access import user_is_compliance_admin, user_may_decide_request
+from compliance.audit.services import audit_event_record
 from compliance.models import (
     Assignment,
     AssignmentEvent,
@@ -27,10 +28,9 @@ from compliance.models import (
     ExemptionDecider,
     Extension,
     ExtensionRequest,
-    Person,
     RequestKind,
 )
-from compliance.services.audit import audit_event_record
+from compliance.people.models import Person
 from compliance.signals import extension_request_decided, extension_requested
 from courses.models import Completion, CompletionSource, CoursePage
 from courses.services.completions import completion_record, completion_void

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from compliance.audit.services import audit_event_record
 from compliance.models import RecurrenceKind, Requirement, TriggerKind
 from compliance.models.requirements import RULE_FIELDS
-from compliance.services.audit import audit_event_record
 
 
 def add_months(date: datetime.date, months: int) -> datetime.date:

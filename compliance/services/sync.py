@@ -21,17 +21,8 @@ from django.db.models import F, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from compliance.models import (
-    Assignment,
-    AssignmentEvent,
-    AssignmentState,
-    EventKind,
-    Function,
-    OrgUnit,
-    Person,
-    PersonFunction,
-    Requirement,
-)
+from compliance.models import Assignment, AssignmentEvent, AssignmentState, EventKind, Requirement
+from compliance.people.models import Function, OrgUnit, Person, PersonFunction
 from compliance.services.assignments import extension_requests_close_settled
 from compliance.services.requirements import CompiledRule, PersonFacts, shift_days
 from courses.models import Completion

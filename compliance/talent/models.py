@@ -14,7 +14,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from compliance.models import LeadershipLevel, OrgUnit, RankOrGrade, WorkerType
+from compliance.people.models import LeadershipLevel, OrgUnit, RankOrGrade, WorkerType
 
 DEFAULT_NOTICE = (
     "We ask this only to run this positive-action programme (Equality Act 2010, section 158). "
@@ -196,7 +196,7 @@ OPEN_STATUSES = (ApplicationStatus.NOMINATED, ApplicationStatus.AWAITING_SUPPORT
 
 class Application(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="applications")
-    person = models.ForeignKey("compliance.Person", on_delete=models.PROTECT, related_name="talent_applications")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="talent_applications")
     status = models.CharField(max_length=20, choices=ApplicationStatus.choices, db_index=True)
     statement = models.TextField(blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)

@@ -11,7 +11,7 @@ import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from compliance.access import below_q
-from compliance.models import LeadershipLevel, OrgUnit, Person, RankOrGrade, WorkerType
+from compliance.people.models import LeadershipLevel, OrgUnit, Person, RankOrGrade, WorkerType
 from compliance.talent.models import (
     PANEL_STATUSES,
     Application,

@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from compliance.access import person_is_manager_of
-from compliance.models import Person
-from compliance.services.audit import audit_event_record
+from compliance.audit.services import audit_event_record
+from compliance.people.models import Person
 from compliance.talent.models import (
     OPEN_STATUSES,
     Application,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from compliance.access import person_has_team, team_member, viewer_person
-from compliance.models import Person
+from compliance.people.models import Person
 from compliance.talent import selectors, services
 from compliance.talent.forms import ApplyForm, NominateForm, ReasonForm, ScoreForm, SupportForm
 from compliance.talent.models import OPEN_STATUSES, Application, ApplicationStatus, Cohort, Milestone

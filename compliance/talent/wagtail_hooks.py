@@ -8,7 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from compliance.access import Right, RightPolicy
-from compliance.models import LeadershipLevel, WorkerType
+from compliance.people.models import LeadershipLevel, WorkerType
 from compliance.talent.models import Cohort, Milestone
 
 

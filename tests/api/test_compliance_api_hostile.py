@@ -10,7 +10,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from compliance.access import Role
-from compliance.models import Assignment, AssignmentEvent, AuditEvent, ExtensionRequest, Requirement
+from compliance.audit.models import AuditEvent
+from compliance.models import Assignment, AssignmentEvent, ExtensionRequest, Requirement
 from compliance.services.sync import sync_all
 from courses.models import Completion
 from tests.compliance.factories import make_course, make_requirement

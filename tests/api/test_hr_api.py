@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from compliance.access import Role
+from compliance.audit.models import AuditEvent
 from compliance.importing.people import import_people
-from compliance.models import AuditEvent, OrgUnit, Person
+from compliance.people.models import OrgUnit, Person
 from tests.api.conftest import client_for
 from tests.compliance.test_import_hostile import FILE_ERRORS, ROW_ERRORS
 from tests.compliance.test_import_people import row, to_csv, write_counts

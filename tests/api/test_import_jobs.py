@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from compliance.importing import jobs
 from compliance.importing.jobs import import_job_execute
-from compliance.models import ImportJob, Person
+from compliance.models import ImportJob
+from compliance.people.models import Person
 from tests.api.conftest import client_for
 from tests.api.test_hr_api import PEOPLE_IMPORT, assert_error_shape
 from tests.compliance.test_import_people import UNITS, row, to_csv, tree_rows

@@ -4,7 +4,7 @@ characteristic, and axe finds nothing on the way; the chart has its numbers in a
 import pytest
 from playwright.sync_api import expect
 
-from compliance.models import AuditEvent
+from compliance.audit.models import AuditEvent
 from tests.reporting.conftest import build_force
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from compliance.models import AuditEvent
+from compliance.audit.models import AuditEvent
 from tests.reporting.conftest import build_force
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from compliance.models import ManagerObservation, ObservedChange
+from compliance.observations.models import ManagerObservation, ObservedChange
 from compliance.reminders.services import observation_prompts_plan
 from courses.models import Completion, CompletionSource
 from tests.compliance.factories import make_course

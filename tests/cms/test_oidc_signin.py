@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 
-from compliance.models import AuditEvent, Person, SignInLink
+from compliance.audit.models import AuditEvent
+from compliance.people.models import Person, SignInLink
 from tests.factories.people import make_person
 from tests.identity_provider import ACCOUNTS, CLIENT_ID, provider_sign_in, sign_in_through, start_provider
 

@@ -11,9 +11,11 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from compliance.access import Role
+from compliance.audit.models import AuditEvent
 from compliance.importing.absences import import_absences
 from compliance.importing.csvfile import read_mapping
-from compliance.models import Absence, Assignment, AuditEvent, EventKind
+from compliance.models import Assignment, EventKind
+from compliance.people.models import Absence
 from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy
 from compliance.reminders.selectors import digest_lines, remindable_assignments
 from compliance.reminders.services import reminders_plan

@@ -9,8 +9,8 @@ from rest_framework.authtoken.models import Token
 
 from compliance.access import Role
 from compliance.importing.people import import_people
-from compliance.models import Person
-from compliance.services.people import people_deactivate_leavers
+from compliance.people.models import Person
+from compliance.people.services import people_deactivate_leavers
 
 from .test_import_people import row, to_csv, units  # noqa: F401
 

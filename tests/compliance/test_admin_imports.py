@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from compliance.access import Role
 from compliance.importing.units import import_units
-from compliance.models import ImportJob, Person
+from compliance.models import ImportJob
+from compliance.people.models import Person
 from tests.factories import UserFactory
 
 from .test_import_people import UNITS, row, to_csv

@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from compliance.access import Role
-from compliance.models import Assignment, AuditEvent, ExtensionRequest
+from compliance.audit.models import AuditEvent
+from compliance.models import Assignment, ExtensionRequest
 from compliance.selectors.assignments import Status, assignment_status, assignments_with_status
 from compliance.services.assignments import (
     completion_enter_manually,

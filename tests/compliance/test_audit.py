@@ -5,7 +5,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from compliance.access import Role
-from compliance.models import Assignment, AuditEvent
+from compliance.audit.models import AuditEvent
+from compliance.models import Assignment
 from compliance.services.assignments import exemption_grant, extension_grant
 from compliance.services.requirements import requirement_save
 from compliance.services.sync import sync_all

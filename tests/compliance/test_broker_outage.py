@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from compliance.models import Assignment
+from compliance.people.signals import people_changed
 from compliance.selectors.assignments import Status, assignment_status
 from compliance.services.requirements import requirement_save
-from compliance.signals import people_changed
 from courses.services.completions import completion_record
 from tests.compliance.factories import make_course, make_requirement
 from tests.factories import make_person

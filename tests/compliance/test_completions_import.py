@@ -7,9 +7,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from compliance.audit.models import AuditEvent
 from compliance.importing.base import parse_date
 from compliance.importing.completions import SOURCES, import_completions
-from compliance.models import Assignment, AssignmentState, AuditEvent
+from compliance.models import Assignment, AssignmentState
 from compliance.services.sync import sync_all
 from courses.models import Completion, CompletionSource
 from courses.services.completions import completion_void

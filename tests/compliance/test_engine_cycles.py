@@ -10,7 +10,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compliance.models import Assignment, AssignmentEvent, AssignmentState, Function, PersonFunction
+from compliance.models import Assignment, AssignmentEvent, AssignmentState
+from compliance.people.models import Function, PersonFunction
 from compliance.selectors.assignments import Status, assignment_status
 from compliance.services.assignments import extension_grant
 from compliance.services.requirements import add_months, shift_days

@@ -13,7 +13,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from compliance.access import Role, extension_requests_to_decide
-from compliance.models import AuditEvent, Exemption, ExemptionDecider, ExtensionRequest, RequestKind
+from compliance.audit.models import AuditEvent
+from compliance.models import Exemption, ExemptionDecider, ExtensionRequest, RequestKind
 from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy, ReminderStatus
 from compliance.reminders.services import reminders_plan
 from compliance.selectors.assignments import Status, assignment_status

@@ -2,10 +2,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from compliance.equality.models import CHARACTERISTICS, EqualityRecord
 from compliance.fairness.disclosure import SMALL, Table, protect_table
 from compliance.fairness.selectors import equality_breakdown
-from compliance.models import EqualityRecord, Person
-from compliance.models.equality import CHARACTERISTICS
+from compliance.people.models import Person
 from tests.factories import make_person, make_unit
 
 pytestmark = pytest.mark.django_db

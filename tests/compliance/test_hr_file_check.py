@@ -8,8 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from compliance.access import Role
+from compliance.audit.models import AuditEvent
 from compliance.importing.units import import_units
-from compliance.models import AuditEvent, Function, ImportJob, Person, RankOrGrade
+from compliance.models import ImportJob
+from compliance.people.models import Function, Person, RankOrGrade
 from tests.factories import UserFactory
 
 from .test_import_people import UNITS, row, to_csv

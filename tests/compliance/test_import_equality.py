@@ -2,7 +2,7 @@
 
 import pytest
 
-from compliance.models import EqualityRecord
+from compliance.equality.models import EqualityRecord
 
 from .test_import_people import run_command, tree, units  # noqa: F401
 

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from compliance.importing.people import COLUMNS
 from compliance.importing.units import import_units
-from compliance.models import Person
+from compliance.people.models import Person
 
 from .test_import_people import UNITS, row, run_command, run_command_on, to_csv, write_counts
 

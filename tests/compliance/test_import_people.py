@@ -17,10 +17,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from compliance.audit.models import AuditEvent
 from compliance.importing.people import COLUMNS, import_people
 from compliance.importing.units import import_units
-from compliance.models import AuditEvent, Person, PersonFunction
-from compliance.signals import people_changed
+from compliance.people.models import Person, PersonFunction
+from compliance.people.signals import people_changed
 
 UNITS = (
     "unit_code,name,parent_code,kind\n"

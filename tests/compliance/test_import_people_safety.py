@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 
 from compliance.access import Role
 from compliance.importing.people import MAX_LINE_DEPTH, REQUIRED, import_people
-from compliance.models import Person
+from compliance.people.models import Person
 
 from .test_import_people import row, to_csv, tree, units, write_counts  # noqa: F401
 

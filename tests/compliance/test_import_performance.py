@@ -9,7 +9,7 @@ from django.db import connection
 from cms.demo.force import build_force
 from compliance.importing.people import import_people
 from compliance.importing.units import import_units
-from compliance.models import Person
+from compliance.people.models import Person
 
 PEOPLE = int(os.environ.get("IMPORT_BENCH_PEOPLE", "50000"))
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from compliance.audit.models import AuditEvent
 from compliance.importing.units import import_units
-from compliance.models import AuditEvent, OrgUnit
+from compliance.people.models import OrgUnit
 
 from .test_import_people import UNITS, run_command
 

@@ -13,7 +13,7 @@ from compliance.access import Role
 from compliance.importing.csvfile import parse_mapping
 from compliance.importing.people import import_people
 from compliance.importing.units import import_units
-from compliance.models import OrgUnit, Person, RankOrGrade
+from compliance.people.models import OrgUnit, Person, RankOrGrade
 from tests.factories import UserFactory
 
 from .test_import_people import UNITS, row, to_csv

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from compliance.access import Role
-from compliance.models import ManagerObservation, ObservedChange
+from compliance.observations.models import ManagerObservation, ObservedChange
+from compliance.observations.selectors import CATCH_UP_DAYS, MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
+from compliance.observations.services import observation_prompts_create_due, observation_record
 from compliance.reminders.models import Reminder, ReminderKind, ReminderStatus
 from compliance.reminders.services import observation_prompts_plan, reminders_send
 from compliance.reminders.tasks import send_reminders
-from compliance.selectors.observations import CATCH_UP_DAYS, MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
-from compliance.services.observations import observation_prompts_create_due, observation_record
 from courses.models import Completion, CompletionSource
 from tests.compliance.factories import make_course
 from tests.factories import UserFactory, make_person
@@ -258,7 +258,7 @@ def test_the_manager_records_an_observation(client, prompt, inspector):
     prompt.refresh_from_db()
     assert prompt.observed_change == ObservedChange.CLEARLY_IMPROVED
     # Audited once, without the notes (the trail is searchable by administrators).
-    from compliance.models import AuditEvent
+    from compliance.audit.models import AuditEvent
 
     event = AuditEvent.objects.get(action="observation_recorded")
     assert event.actor == inspector.user and event.object_id == str(prompt.pk)
@@ -442,7 +442,7 @@ def test_demo_leaves_the_inspector_an_observation_to_record(course):
     from cms.management.commands.load_demo import Command
     from compliance.importing.people import import_people
     from compliance.importing.units import import_units
-    from compliance.selectors.observations import observations_pending_for
+    from compliance.observations.selectors import observations_pending_for
 
     force = build_force(people=600, seed=1)  # load_demo's default size
     import_units(force.units_csv(), source="test")
@@ -524,7 +524,7 @@ def test_two_workers_sending_at_once_email_once(on_postgres, live_site, monkeypa
 
 
 def test_a_recorded_observation_shows_to_the_learners_chain_not_to_the_learner(client, prompt, inspector, sergeant):
-    from compliance.services.people import person_set_line_manager
+    from compliance.people.services import person_set_line_manager
 
     chief = make_person(username="ci", rank_or_grade="Chief Inspector", leadership_level="middle")
     person_set_line_manager(person=inspector, manager=chief)

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from compliance.access import people_below, person_is_manager_of
-from compliance.models import AuditEvent, Person
-from compliance.selectors.people import person_chain_of_command
-from compliance.services.people import line_paths_rebuild, person_set_line_manager
-from compliance.signals import people_changed
+from compliance.audit.models import AuditEvent
+from compliance.people.models import Person
+from compliance.people.selectors import person_chain_of_command
+from compliance.people.services import line_paths_rebuild, person_set_line_manager
+from compliance.people.signals import people_changed
 from tests.factories import make_person
 
 
@@ -136,7 +137,7 @@ def test_is_manager_of(chain):
 def test_leavers_are_deactivated_when_their_leaving_date_comes(chain, django_capture_on_commit_callbacks):
     import datetime
 
-    from compliance.services.people import people_deactivate_leavers
+    from compliance.people.services import people_deactivate_leavers
 
     Person.objects.filter(pk=chain["E"].pk).update(end_date=datetime.date(2026, 3, 31))
     Person.objects.filter(pk=chain["D"].pk).update(end_date=datetime.date(2026, 4, 30))

@@ -14,7 +14,8 @@ from django.utils.dateformat import format as date_format
 from rest_framework.test import APIClient
 
 from compliance.access import Role
-from compliance.models import Assignment, AuditEvent, ExtensionRequest, Requirement
+from compliance.audit.models import AuditEvent
+from compliance.models import Assignment, ExtensionRequest, Requirement
 from compliance.reminders.models import Notification
 from compliance.selectors.assignments import MANAGER, assignment_reason
 from compliance.services.assignments import (

@@ -3,16 +3,14 @@ joiner and for each change of rank or grade or leadership level, classified as a
 entry into a leadership level; the migration's backfill gives everyone already loaded one row."""
 
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from compliance.importing.people import import_people
 from compliance.importing.units import import_units
-from compliance.models import Person, RankChange
-from compliance.models.history import classify_change
+from compliance.people.models import Person, RankChange
+from compliance.people.models.history import classify_change
 from tests.compliance.test_import_people import UNITS, row, to_csv, tree_rows
 
 pytestmark = pytest.mark.django_db
@@ -114,13 +112,3 @@ def test_the_classification_of_changes():
     assert classify_change(
         old_rank="Band 6", old_level="none", new_rank="Band 7", new_level="none", seniority=seniority
     ) == (False, False)
-
-
-def test_the_backfill_gives_everyone_one_row_from_their_role_start_date(units):
-    import_people(to_csv(tree_rows()))
-    RankChange.objects.all().delete()
-    Person.objects.filter(staff_number="1002").update(role_start_date=datetime.date(2021, 9, 1))
-    migration = importlib.import_module("compliance.migrations.0013_rank_history")
-    migration.backfill(apps, None)
-    assert RankChange.objects.count() == 5
-    assert history("1002") == [(datetime.date(2021, 9, 1), "", "Sergeant", "", "first_line", False, False, "backfill")]

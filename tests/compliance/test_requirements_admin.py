@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from compliance.access import Role
-from compliance.models import Assignment, AuditEvent, Requirement
+from compliance.audit.models import AuditEvent
+from compliance.models import Assignment, Requirement
 from tests.compliance.factories import make_course, make_requirement
 from tests.factories import UserFactory, make_person
 

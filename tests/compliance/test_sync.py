@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from compliance.models import Assignment, AssignmentEvent, AssignmentState, Function, PersonFunction
+from compliance.models import Assignment, AssignmentEvent, AssignmentState
+from compliance.people.models import Function, PersonFunction
 from compliance.selectors.assignments import Status, assignment_reason, assignment_status
 from compliance.services.sync import sync_all, sync_people, sync_requirement
 from courses.services.completions import completion_record, completion_void
@@ -385,7 +386,7 @@ def test_tasks_are_thin_and_safe_to_repeat():
 
 
 def test_hr_change_signal_enqueues_the_sync(django_capture_on_commit_callbacks):
-    from compliance.signals import people_changed
+    from compliance.people.signals import people_changed
 
     person = make_person()
     make_requirement(trigger="joining")

@@ -65,7 +65,8 @@ DEMO_DATES = [
 def test_demo_mix_is_realistic_explained_recorded_and_stable_on_any_day(day, pinned_clock):
     from collections import Counter
 
-    from compliance.models import AssignmentEvent, AuditEvent, ExtensionRequest
+    from compliance.audit.models import AuditEvent
+    from compliance.models import AssignmentEvent, ExtensionRequest
     from compliance.selectors.assignments import assignment_reason
     from compliance.services.sync import sync_all
 

@@ -9,7 +9,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -163,21 +162,3 @@ def test_the_selector_runs_a_fixed_number_of_queries(package, django_assert_num_
     build(course, package, module, times=3)
     with django_assert_num_queries(9):
         course_rates_for_ld()
-
-
-def test_the_migration_names_completions_a_scorm_package_made(package):
-    from courses.models import ModulePage
-
-    migration = __import__("courses.migrations.0005_video_and_completion_sources", fromlist=["x"])
-    course = make_course(code="SRC-5")
-    module = ModulePage.objects.child_of(course).first()
-    scorm = finished(
-        course=course, source=CompletionSource.ONLINE, scorm_seconds=Decimal(60), package=package, module=module
-    )
-    native = finished(course=course, source=CompletionSource.ONLINE)
-    imported = finished(course=course, source=CompletionSource.IMPORT)
-    migration.scorm_completions_named(apps, None)
-    sources = dict(Completion.objects.values_list("pk", "source"))
-    assert (sources[scorm.pk], sources[native.pk], sources[imported.pk]) == ("scorm", "online", "import")
-    migration.scorm_completions_unnamed(apps, None)
-    assert set(Completion.objects.values_list("source", flat=True)) == {"online", "import"}

@@ -7,8 +7,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from compliance.models import OrgUnit, Person
-from compliance.models.organisation import line_path_segment
+from compliance.people.models import OrgUnit, Person
+from compliance.people.models.organisation import line_path_segment
 
 
 class UserFactory(factory.django.DjangoModelFactory):

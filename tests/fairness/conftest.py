@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from compliance.access import Role
-from compliance.models import Assignment, EqualityRecord, Exemption
+from compliance.equality.models import EqualityRecord
+from compliance.models import Assignment, Exemption
 from courses.models import Enrolment, Evaluation, KnowledgeCheckAttempt, ModulePage
 from tests.compliance.factories import make_course, make_requirement
 from tests.factories import make_person, make_unit

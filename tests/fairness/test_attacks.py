@@ -25,6 +25,7 @@ from hypothesis.extra.django import TestCase
 from rest_framework.test import APIClient
 
 from compliance.access import Role
+from compliance.equality.models import CHARACTERISTICS, EqualityRecord
 from compliance.fairness.forms import CHARACTERISTIC_LABELS
 from compliance.fairness.perturbation import perturb_rate_cell
 from compliance.fairness.selectors import (
@@ -34,8 +35,8 @@ from compliance.fairness.selectors import (
     group_of,
     has_broad_groups,
 )
-from compliance.models import Assignment, EqualityRecord, Person
-from compliance.models.equality import CHARACTERISTICS
+from compliance.models import Assignment
+from compliance.people.models import Person
 from tests.factories import make_person, make_unit
 from tests.fairness.checker import Attacker
 from tests.fairness.conftest import add_assignment
@@ -474,7 +475,7 @@ def changed_categories(before: dict, after: dict) -> set[tuple[str, str]]:
 def build_promotion_force(*, today):
     """Sixty people in two areas; the attacker (a chief inspector with the D&I analyst role's
     second hat) manages a sergeant, the target, whose promotion they will see."""
-    from compliance.models import RankChange
+    from compliance.people.models import RankChange
 
     force = make_unit(code="FORCE", name="Force", kind="force")
     north = make_unit(code="NORTH", name="North LPA", parent=force, kind="lpa")
@@ -535,7 +536,7 @@ def test_one_promotion_cannot_be_read_from_the_workforce_or_progression_tables(c
     workforce, promotion and leadership-entry table before and after is the same (the week's
     release), so no category is singled out. The control: counted afresh, the tables change."""
     from compliance.fairness.representation import protect_workforce, workforce_inputs
-    from compliance.models import RankChange
+    from compliance.people.models import RankChange
 
     settings.INCLUSION_LMS = {**settings.INCLUSION_LMS, "FAIRNESS_THRESHOLD": 5}
     today = timezone.localdate()
@@ -565,7 +566,7 @@ def test_one_promotion_cannot_be_read_from_the_workforce_or_progression_tables(c
 
 def workforce_truth() -> dict[str, dict[str, set]]:
     """Who is in each column of each workforce breakdown, by the column's label, from the database."""
-    from compliance.models import LeadershipLevel, OrgUnit, WorkerType
+    from compliance.people.models import LeadershipLevel, OrgUnit, WorkerType
 
     names = dict(OrgUnit.objects.values_list("path", "name"))
     labels = {"worker_type": dict(WorkerType.choices), "leadership_level": dict(LeadershipLevel.choices)}

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from compliance.equality.models import EqualityRecord
 from compliance.fairness.disclosure import SMALL
 from compliance.fairness.perturbation import MAX_NOISE
 from compliance.fairness.selectors import SMALL_UNITS, fairness_counts, fairness_page, rate_page_from_counts
-from compliance.models import EqualityRecord
 from tests.factories import make_person, make_unit
 from tests.fairness.checker import Attacker
 from tests.fairness.conftest import add_assignment

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from compliance.access import Role
-from compliance.models import AuditEvent
+from compliance.audit.models import AuditEvent
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from compliance.equality.models import EqualityRecord
 from compliance.fairness.benchmark import community_shares, declared, parse_benchmark, representation
 from compliance.fairness.perturbation import MAX_NOISE, perturb, record_key_hash
 from compliance.fairness.representation import (
@@ -22,7 +23,7 @@ from compliance.fairness.representation import (
     workforce_inputs,
 )
 from compliance.fairness.services import workforce_release_page, workforce_trend
-from compliance.models import EqualityRecord, Person, RankChange
+from compliance.people.models import Person, RankChange
 from courses.models import CatalogueIndexPage, Completion, CoursePage, ProgrammePage
 from tests.factories import make_person, make_unit
 

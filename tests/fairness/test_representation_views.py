@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from compliance.access import Role
+from compliance.audit.models import AuditEvent
 from compliance.fairness.models import CommunityBenchmark
-from compliance.models import AuditEvent
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from compliance.access import Role
+from compliance.audit.models import AuditEvent
 from compliance.fairness.selectors import fairness_page
-from compliance.models import AuditEvent
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@ import io
 import pytest
 
 from cms.bench.reporting import REQUIREMENTS, _shape, reporting_bench
-from compliance.models import Assignment, Person
+from compliance.models import Assignment
+from compliance.people.models import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -234,7 +234,7 @@ def test_person_page_and_exports_query_counts_are_flat(client, force, django_ass
 def test_person_page_api_and_export_never_show_reflections_or_equality_data(client, force):
     from rest_framework.test import APIClient
 
-    from compliance.models import EqualityRecord
+    from compliance.equality.models import EqualityRecord
     from courses.models import Reflection
     from tests.compliance.factories import make_course
 

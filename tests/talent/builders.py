@@ -5,7 +5,7 @@ import datetime
 
 from wagtail.models import Page
 
-from compliance.models import OrgUnit, RankOrGrade
+from compliance.people.models import OrgUnit, RankOrGrade
 from compliance.talent.models import Cohort, PositiveAction, TalentIndexPage, TalentProgrammeOwner, TalentProgrammePage
 
 CRITERIA = (

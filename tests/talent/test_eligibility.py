@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from compliance.models import Person
+from compliance.people.models import Person
 from compliance.talent.selectors import cohort_eligible_people, eligibility_refusals, years_before
 from tests.factories import make_person
 from tests.talent.builders import make_cohort

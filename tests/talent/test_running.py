@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from compliance.models import AuditEvent
+from compliance.audit.models import AuditEvent
 from compliance.talent.models import Application, Attendance, Milestone
 from compliance.talent.models import ApplicationStatus as S
 from compliance.talent.services import (

@@ -5,7 +5,7 @@ cohort grows."""
 import pytest
 from django.utils import timezone
 
-from compliance.models import EqualityRecord
+from compliance.equality.models import EqualityRecord
 from compliance.talent.models import Application, ApplicationStatus, SelfDeclaration
 from compliance.talent.services import application_submit
 from tests.factories import make_person

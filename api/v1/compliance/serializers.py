@@ -2,24 +2,19 @@
 
 from rest_framework import serializers
 
+from compliance.audit.models import AuditEvent
 from compliance.models import (
     Assignment,
     AssignmentEvent,
-    AuditEvent,
     Exemption,
     Extension,
     ExtensionRequest,
-    Function,
-    LeadershipLevel,
-    OrgUnit,
-    Person,
-    RankOrGrade,
     RecurrenceKind,
     Requirement,
     TriggerKind,
-    WorkerType,
 )
 from compliance.models.requirements import RULE_FIELDS
+from compliance.people.models import Function, LeadershipLevel, OrgUnit, Person, RankOrGrade, WorkerType
 from compliance.selectors.assignments import LEARNER, MANAGER, assignment_reason, assignment_status
 from courses.models import CoursePage
 

@@ -18,18 +18,11 @@ from api.schema import ERROR_RESPONSES, ErrorSerializer
 from api.v1.compliance import serializers as s
 from api.v1.hr import ImportJobSerializer, ImportReportSerializer, _ImportView
 from compliance.access import extension_requests_visible, user_may_see_person
+from compliance.audit.models import AuditEvent
 from compliance.importing.completions import COLUMNS as COMPLETION_COLUMNS
-from compliance.models import (
-    Assignment,
-    AuditEvent,
-    Exemption,
-    ExtensionRequest,
-    ImportJob,
-    Person,
-    RequestKind,
-    Requirement,
-)
+from compliance.models import Assignment, Exemption, ExtensionRequest, ImportJob, RequestKind, Requirement
 from compliance.models.requirements import requirement_rule_errors
+from compliance.people.models import Person
 from compliance.services.assignments import (
     completion_enter_manually,
     completion_void_audited,

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from api.schema import ERROR_RESPONSES, NOT_FOUND
 from compliance import access
-from compliance.models import OrgUnit
+from compliance.people.models import OrgUnit
 from compliance.reporting import selectors
 from compliance.reporting.forms import TEAM_PARAMETERS, TeamFilterForm
 from compliance.selectors.assignments import MANAGER, assignment_reason, assignment_status, person_assignments

@@ -62,15 +62,15 @@ WITH written AS (
          CASE WHEN r.recurrence = 'months'
               THEN t.trigger_date + r.trigger_days - make_interval(months => r.recurrence_months) END,
          'open', '', now(), now()
-  FROM compliance_person p
-  JOIN compliance_orgunit u ON u.id = p.unit_id
+  FROM people_person p
+  JOIN people_orgunit u ON u.id = p.unit_id
   CROSS JOIN compliance_requirement r
   CROSS JOIN LATERAL (
     SELECT CASE r.trigger
       WHEN 'joining' THEN p.start_date
       WHEN 'role_start' THEN p.role_start_date
       WHEN 'function_gained' THEN (
-        SELECT pf.gained_on FROM compliance_personfunction pf JOIN compliance_function f ON f.id = pf.function_id
+        SELECT pf.gained_on FROM people_personfunction pf JOIN people_function f ON f.id = pf.function_id
         WHERE pf.person_id = p.id AND f.code = r.trigger_function)
       WHEN 'fixed_date' THEN r.active_from
       ELSE GREATEST(r.active_from, p.start_date) END AS trigger_date
@@ -83,9 +83,9 @@ WITH written AS (
     AND NOT r.exclude_worker_types ? p.worker_type
     AND NOT r.exclude_leadership_levels ? p.leadership_level
     AND (jsonb_array_length(r.include_units) = 0 OR EXISTS (
-      SELECT 1 FROM compliance_orgunit x WHERE r.include_units ? x.code AND u.path LIKE x.path || '%%'))
+      SELECT 1 FROM people_orgunit x WHERE r.include_units ? x.code AND u.path LIKE x.path || '%%'))
     AND (jsonb_array_length(r.include_functions) = 0 OR EXISTS (
-      SELECT 1 FROM compliance_personfunction pf JOIN compliance_function f ON f.id = pf.function_id
+      SELECT 1 FROM people_personfunction pf JOIN people_function f ON f.id = pf.function_id
       WHERE pf.person_id = p.id AND r.include_functions ? f.code))
     AND t.trigger_date IS NOT NULL
   ON CONFLICT (person_id, requirement_id, cycle) DO UPDATE
@@ -146,8 +146,9 @@ class Command(BaseCommand):
     # The synthetic force.
 
     def _build(self, *, people: int, requirements: int, seed: int, today: datetime.date) -> None:
-        from compliance.models import Function, OrgUnit, Person, PersonFunction, Requirement
-        from compliance.models.organisation import line_path_segment
+        from compliance.models import Requirement
+        from compliance.people.models import Function, OrgUnit, Person, PersonFunction
+        from compliance.people.models.organisation import line_path_segment
         from courses.models import CatalogueIndexPage, Completion, CoursePage
 
         rng = random.Random(seed)
@@ -371,7 +372,8 @@ class Command(BaseCommand):
         return time.perf_counter() - started
 
     def _run(self, *, people: int, requirements: int, seed: int) -> list[dict]:
-        from compliance.models import Assignment, AssignmentEvent, Person
+        from compliance.models import Assignment, AssignmentEvent
+        from compliance.people.models import Person
         from compliance.services.sync import sync_all, sync_people
 
         today = timezone.localdate()

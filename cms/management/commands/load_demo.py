@@ -9,10 +9,10 @@ from django.db import transaction
 
 from cms.demo.force import PASSWORD, build_force
 from compliance.access import Role
+from compliance.equality.models import CHARACTERISTICS, EqualityRecord
 from compliance.importing.people import import_people
 from compliance.importing.units import import_units
-from compliance.models import EqualityRecord, Person
-from compliance.models.equality import CHARACTERISTICS
+from compliance.people.models import Person
 
 PERSONA_ROLES = {
     "constable": ("A constable on a response team", []),
