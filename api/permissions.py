@@ -11,7 +11,7 @@ class SchemaPermission(AllowAny):
 
 
 class HasRight(BasePermission):
-    """The caller holds `right` (`courses.access.RIGHTS`: its roles, and superusers)."""
+    """The caller holds `right` (`courses.access.user_has_right`: through a group, or as a superuser)."""
 
     right: str = ""
     message = "Your account does not have the role this needs."

@@ -3,8 +3,9 @@
 Views, API permission classes, Wagtail permission policies, navigation and the links in emails
 ask these functions; none decides for itself. The decisions, also in the README's roles table:
 
-* Roles carry rights (`courses.access.RIGHTS`, below this layer so that learning content can
-  ask too). A superuser holds every right, except reading equality analytics: those are for
+* Rights are Django permissions held through groups (`courses.access`, below this layer so
+  that learning content can ask too); the roles are groups with default rights. A superuser
+  holds every right, except reading equality analytics: those are for
   the D&I analyst role only (UK DPA 2018 Sch. 1 para 8), so a superuser who needs them joins
   the group like anyone else and is audited the same way.
 * Line managers see everyone below them in line management (one definition: `people_below`)
@@ -21,7 +22,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from compliance.models import ExemptionDecider, ExtensionRequest, ImportJob, RequestKind
 from compliance.people.models import LeadershipLevel, OrgUnit, Person
 from courses.access import (
-    RIGHTS,
     Right,
     RightPolicy,
     Role,
@@ -34,7 +34,6 @@ from courses.access import (
 )
 
 __all__ = [
-    "RIGHTS",
     "RightPolicy",
     "Right",
     "Role",
@@ -87,7 +86,7 @@ def user_sees_force_reports(*, user) -> bool:
 
 
 def user_is_analyst(*, user) -> bool:
-    """True only for an active user whose groups grant `compliance.analyse_equality` (the D&I
+    """True only for an active user whose groups grant `equality.analyse_equality` (the D&I
     analyst role); never for a superuser by being one. One query, then cached on the user."""
     if not active_user(user):
         return False

@@ -1,14 +1,17 @@
 """Roles and the rights they carry: the part of the access policy that learning content needs.
 
-Roles are Django groups (created by a migration of `compliance`). Each right is held by the
-roles listed in `RIGHTS`, and by superusers, who may do everything an administrator may except
-read equality analytics (`compliance.access`, which builds the whole policy on this module:
-`courses` sits below `compliance` and cannot ask it).
+Each right is a Django permission (`courses.<right>`, carried by `courses.models.Rights`), held
+through groups. The roles are the groups a migration creates with their default rights
+(`courses` 0002, the README's roles table); a force may grant a right to any group in
+Wagtail's Settings → Groups. Superusers hold every right, but not the right to read equality
+analytics (`compliance.access`, which builds the whole policy on this module: `courses` sits
+below `compliance` and cannot ask it).
 """
 
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import models
 from django.db.models import Q, QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -36,18 +39,7 @@ class Right(models.TextChoices):
     RESEND_LEARNING_RECORDS = "resend_learning_records", "See xAPI statements the LRS did not take; send them again"
 
 
-RIGHTS: dict[str, frozenset[str]] = {
-    Right.EDIT_CONTENT: frozenset({Role.LD_EDITOR, Role.LD_LEAD}),
-    Right.ADMINISTER_COMPLIANCE: frozenset({Role.COMPLIANCE_ADMIN}),
-    # L&D receive the escalations of long-overdue training, which link to the assignment.
-    Right.VIEW_ASSIGNMENTS: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_EDITOR, Role.LD_LEAD}),
-    Right.SEE_FORCE_REPORTS: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_EDITOR, Role.LD_LEAD}),
-    Right.EDIT_REMINDER_POLICY: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_LEAD}),
-    Right.READ_NOTIFICATION_LOG: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_LEAD, Role.LD_EDITOR}),
-    Right.IMPORT_HR: frozenset({Role.HR_SERVICE}),  # its own right: administering compliance is not enough
-    Right.READ_AUDIT_TRAIL: frozenset({Role.COMPLIANCE_ADMIN}),
-    Right.RESEND_LEARNING_RECORDS: frozenset({Role.COMPLIANCE_ADMIN, Role.LD_LEAD}),
-}
+RIGHTS_APP = "courses"
 
 
 def active_user(user) -> bool:
@@ -70,17 +62,20 @@ def user_has_role(user, role: str) -> bool:
 
 
 def user_has_right(*, user, right: str) -> bool:
-    """An active superuser, or an active holder of one of the right's roles."""
-    if not active_user(user):
-        return False
-    return user.is_superuser or bool(RIGHTS[right] & user_role_names(user))
+    """An active superuser, or an active user granted the right's permission (through a group
+    or directly); Django's permission cache keeps it to one reading per user object."""
+    return active_user(user) and user.has_perm(f"{RIGHTS_APP}.{right}")
 
 
 def users_with_right(*, right: str) -> QuerySet:
     """Everyone `user_has_right` says yes to, as one query (Wagtail permission policies)."""
+    granted = Permission.objects.filter(content_type__app_label=RIGHTS_APP, codename=right)
     return (
         get_user_model()
-        .objects.filter(Q(is_superuser=True) | Q(groups__name__in=RIGHTS[right]), is_active=True)
+        .objects.filter(
+            Q(is_superuser=True) | Q(groups__permissions__in=granted) | Q(user_permissions__in=granted),
+            is_active=True,
+        )
         .distinct()
     )
 

@@ -2,6 +2,7 @@
 learners and through each session's attendance register, so the waiting list stays fair), and
 SCORM packages (uploaded and checked here, then chosen by a SCORM module page)."""
 
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import format_html
 from wagtail import hooks
@@ -13,7 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from courses.access import Right, RightPolicy, user_has_right
+from courses.access import RIGHTS_APP, Right, RightPolicy, user_has_right
 from courses.models import FaceToFaceSession, ScormPackage, Topic, Video
 from courses.scorm.admin_views import ScormPackageDeleteView
 from courses.scorm.forms import ScormPackageForm
@@ -193,3 +194,9 @@ def register_course_rates_menu_item():
     return CourseRatesMenuItem(
         "Course completion and responses", reverse("courses_course_rates"), icon_name="doc-full", order=700
     )
+
+
+@hooks.register("register_permissions")
+def register_rights():
+    """The product's rights, listed on Settings → Groups so a force can grant them."""
+    return Permission.objects.filter(content_type__app_label=RIGHTS_APP, codename__in=Right.values)

@@ -71,7 +71,8 @@ def restore_migration_data() -> None:
     if not Site.objects.exists():
         importlib.import_module("cms.migrations.0002_site_pages").create(apps, None)
     importlib.import_module("compliance.people.migrations.0002_ranks_and_functions").create(apps, None)
-    importlib.import_module("compliance.migrations.0002_roles").create(apps, None)
+    importlib.import_module("courses.migrations.0002_roles").create(apps, None)
+    importlib.import_module("compliance.equality.migrations.0002_the_analyst").grant(apps, None)
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
 """The D&I analyst's panel on the Wagtail dashboard: the way into the equality analytics, the
 week of the latest release and the community benchmark in use. Nobody else sees it."""
 
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from compliance.access import user_is_analyst
+from compliance.access import ANALYST_PERMISSION, user_is_analyst
 
 from .models import CommunityBenchmark, Release
 
@@ -34,3 +35,11 @@ class AnalyticsPanel(Component):
 def add_analytics_panel(request, panels):
     if user_is_analyst(user=request.user):
         panels.append(AnalyticsPanel())
+
+
+@hooks.register("register_permissions")
+def register_analyst_right():
+    """The right to read equality analytics, listed on Settings → Groups: granted to the D&I
+    analyst role, and to no one by being a superuser."""
+    app_label, codename = ANALYST_PERMISSION.split(".")
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename)

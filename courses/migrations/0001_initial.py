@@ -568,4 +568,16 @@ class Migration(migrations.Migration):
             model_name='videomodulepage',
             constraint=models.CheckConstraint(condition=models.Q(('watch_percent__gte', 1), ('watch_percent__lte', 100)), name='video_watch_percent_range'),
         ),
+        migrations.CreateModel(
+            name='Rights',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ],
+            options={
+                'verbose_name': 'Inclusion training right',
+                'permissions': [('edit_content', 'Write courses, run face-to-face sessions, see course reports'), ('administer_compliance', 'Edit requirements; grant exemptions; enter and void completions'), ('view_assignments', 'Open any assignment and its history in the admin (escalations)'), ('see_force_reports', "See the whole force's reports and the command view"), ('edit_reminder_policy', 'Change when reminders and escalations go out'), ('read_notification_log', 'Read and export the log of messages sent'), ('import_hr', 'Send HR files through the API'), ('read_audit_trail', 'Search the audit trail'), ('resend_learning_records', 'See xAPI statements the LRS did not take; send them again')],
+                'managed': False,
+                'default_permissions': (),
+            },
+        ),
     ]

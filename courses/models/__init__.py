@@ -10,6 +10,7 @@ from .learning import (
     ReflectionPromptDelivery,
 )
 from .pages import CatalogueIndexPage, CourseAudienceTag, CoursePage, DeliveryMode, ModulePage, ProgrammePage, Topic
+from .rights import Rights
 from .scorm import CompletionRule, ScormAttempt, ScormModulePage, ScormPackage, ScormVersion
 from .sessions import Booking, BookingStatus, FaceToFaceSession
 from .video import Video, VideoModulePage, VideoProgress
@@ -35,6 +36,7 @@ __all__ = [
     "ProgressStatus",
     "Reflection",
     "ReflectionPromptDelivery",
+    "Rights",
     "ScormAttempt",
     "ScormModulePage",
     "ScormPackage",
