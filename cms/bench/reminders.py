@@ -23,16 +23,17 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
 from compliance.models import Assignment, Requirement
-from compliance.people.models import OrgUnit, Person
+from compliance.people.models import Person
 from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy, ReminderStatus
 from compliance.reminders.services import reminders_plan
 from compliance.reminders.tasks import QueryCounter
 from compliance.reminders.workdays import catch_up_days, is_working_day, previous_working_day
+
+from .force import build_synthetic_force, remove_synthetic_force
 
 PREFIX = "BENCHR"
 LD_EMAIL = "ld-bench@force.example"
@@ -79,52 +80,13 @@ def _count_rows_carried(outbox: Path) -> int:
 
 
 def _build_force(people: int, today: datetime.date) -> int:
-    """A line-management tree (1 chief, superintendents, inspectors, sergeants, constables), one
-    requirement, and one assignment each with due dates spread over six months either side."""
-    User = get_user_model()
-    unit = OrgUnit.add_root(code=f"{PREFIX}-FORCE", name="Benchmark force", kind="force")
+    """The synthetic force, one requirement, and one assignment each with due dates spread over
+    six months either side."""
+    force = build_synthetic_force(people=people, prefix=PREFIX, today=today)
     requirement = Requirement.objects.create(
         name=f"{PREFIX} inclusion essentials", active_from=datetime.date(2020, 1, 1)
     )
     ReminderPolicy.objects.create(requirement=requirement, ld_email=LD_EMAIL)
-    sizes = [1, max(people // 2000, 1), max(people // 250, 1), max(people // 25, 1)]
-    sizes.append(max(people - sum(sizes), 0))
-    ranks = ["Chief Constable", "Superintendent", "Inspector", "Sergeant", "Constable"]
-    managers: list[int] = []
-    number = 0
-    for level, size in enumerate(sizes):
-        users = User.objects.bulk_create(
-            [
-                User(
-                    username=f"{PREFIX.lower()}{number + i}",
-                    email=f"{PREFIX.lower()}{number + i}@force.example",
-                    password="!",
-                )
-                for i in range(size)
-            ],
-            batch_size=5000,
-        )
-        rows = [
-            Person(
-                user=user,
-                staff_number=f"{PREFIX}{number + i}",
-                first_name="Bench",
-                last_name=f"Person {number + i}",
-                email=user.email,
-                worker_type="police_officer",
-                rank_or_grade=ranks[level],
-                leadership_level="none" if level == 4 else "first_line",
-                unit=unit,
-                line_manager_id=managers[i % len(managers)] if managers else None,
-                start_date=datetime.date(2015, 4, 1),
-                role_start_date=datetime.date(2015, 4, 1),
-            )
-            for i, user in enumerate(users)
-        ]
-        created = Person.objects.bulk_create(rows, batch_size=5000)
-        managers = [p.pk for p in created]
-        number += size
-    person_ids = list(Person.objects.filter(staff_number__startswith=PREFIX).values_list("pk", flat=True))
     spread = 180
     assignments = [
         Assignment(
@@ -134,13 +96,13 @@ def _build_force(people: int, today: datetime.date) -> int:
             trigger_date=today - datetime.timedelta(days=90),
             due_date=today + datetime.timedelta(days=(i * 7919) % spread - 60),
         )
-        for i, pk in enumerate(person_ids)
+        for i, pk in enumerate(force.person_ids)
     ]
     Assignment.objects.bulk_create(assignments, batch_size=5000)
     old = timezone.now() - datetime.timedelta(days=200)
     Assignment.objects.filter(requirement=requirement).update(created_at=old)
     # One in a hundred was assigned today (and is due in three months).
-    recent = person_ids[::100]
+    recent = force.person_ids[::100]
     Assignment.objects.filter(requirement=requirement, person_id__in=recent).update(
         created_at=timezone.now(), due_date=today + datetime.timedelta(days=90)
     )
@@ -156,10 +118,7 @@ def _remove_force() -> None:
     for r in requirement:
         r.courses.clear()
     requirement.delete()
-    Person.objects.filter(staff_number__startswith=PREFIX).update(line_manager=None)
-    Person.objects.filter(staff_number__startswith=PREFIX).delete()
-    get_user_model().objects.filter(username__startswith=PREFIX.lower()).delete()
-    OrgUnit.objects.filter(code__startswith=PREFIX).delete()
+    remove_synthetic_force(prefix=PREFIX)
 
 
 REFERENCE_SQL = """

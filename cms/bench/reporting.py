@@ -26,7 +26,6 @@ import time
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
-from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.db.models.functions import Length, Substr
@@ -36,15 +35,14 @@ from django.utils import timezone
 from compliance import access
 from compliance.models import Assignment, Requirement
 from compliance.people.models import OrgUnit, Person
-from compliance.people.models.organisation import LINE_PATH_STEP, line_path_segment
+from compliance.people.models.organisation import LINE_PATH_STEP
 from compliance.reporting import selectors
 from compliance.selectors.assignments import DUE_SOON_DAYS
 
+from .force import SyntheticForce, build_synthetic_force
+
 TARGET_TEAMS = (8, 275, 8300)
 REQUIREMENTS = 25
-SERGEANTS_PER_INSPECTOR = 30
-CONSTABLES_PER_SERGEANT = 8
-INSPECTORS_PER_COMMANDER = 31
 MEMORY_LIMIT_MB = 500
 
 
@@ -52,143 +50,12 @@ class _Rollback(Exception):
     pass
 
 
-# --- building the synthetic force ---------------------------------------------------------
-
-
-def _base36(number: int, width: int) -> str:
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    text = ""
-    while number:
-        number, rest = divmod(number, 36)
-        text = digits[rest] + text
-    return text.rjust(width, "0")
-
-
-def _shape(people: int) -> list[tuple[str, int | None, int]]:
-    """(rank, index of line manager, index of unit) for each person, top down, `people` long."""
-    rows: list[tuple[str, int | None, int]] = [("Chief Constable", None, 0)]
-    units = 1
-    while len(rows) < people:
-        commander = len(rows)
-        rows.append(("Chief Superintendent", 0, units))
-        units += 1
-        for _ in range(INSPECTORS_PER_COMMANDER):
-            if len(rows) >= people:
-                break
-            inspector = len(rows)
-            rows.append(("Inspector", commander, units))
-            units += 1
-            for _ in range(SERGEANTS_PER_INSPECTOR):
-                if len(rows) >= people:
-                    break
-                sergeant = len(rows)
-                team_unit = units
-                units += 1
-                rows.append(("Sergeant", inspector, team_unit))
-                for _ in range(CONSTABLES_PER_SERGEANT):
-                    if len(rows) >= people:
-                        break
-                    rows.append(("Constable", sergeant, team_unit))
-    return rows[:people]
-
-
-LEVELS = {
-    "Chief Constable": "senior",
-    "Chief Superintendent": "senior",
-    "Inspector": "middle",
-    "Sergeant": "first_line",
-    "Constable": "none",
-}
-
-
-def build_synthetic_force(*, people: int, seed: int = 1, stdout=None) -> dict:
-    """Units, people (with users) and 25 requirements with an assignment each per person."""
+def build_reporting_force(*, people: int, seed: int = 1) -> SyntheticForce:
+    """The synthetic force, with 25 requirements and an assignment each per person."""
     rng = random.Random(seed)
     today = timezone.localdate()
     now = timezone.now()
-    shape = _shape(people)
-
-    # Units: a root, then one unit per commander, inspector and sergeant, as treebeard paths.
-    root = OrgUnit.add_root(code=f"BENCH-{seed}-{people}", name="Bench force", kind="force")
-    unit_of_person_row = {}
-    units: list[OrgUnit] = []
-    children: dict[str, int] = {}
-
-    def add_unit(parent_path: str, depth: int, kind: str, name: str) -> OrgUnit:
-        children[parent_path] = children.get(parent_path, 0) + 1
-        unit = OrgUnit(
-            path=parent_path + _base36(children[parent_path], OrgUnit.steplen),
-            depth=depth,
-            numchild=0,
-            code=f"B{seed}-{len(units) + 1}",
-            name=name,
-            kind=kind,
-        )
-        units.append(unit)
-        return unit
-
-    unit_paths = {0: root}
-    for index, (rank, manager, unit_index) in enumerate(shape):
-        if unit_index in unit_paths:
-            unit_of_person_row[index] = unit_paths[unit_index]
-            continue
-        manager_unit = unit_of_person_row[manager]
-        kind = {"Chief Superintendent": "lpa", "Inspector": "department"}.get(rank, "team")
-        unit = add_unit(manager_unit.path, manager_unit.depth + 1, kind, f"{kind.title()} {len(units) + 1}")
-        unit_paths[unit_index] = unit
-        unit_of_person_row[index] = unit
-    for unit in units:
-        unit.numchild = children.get(unit.path, 0)
-    OrgUnit.objects.bulk_create(units, batch_size=2000)
-    OrgUnit.objects.filter(pk=root.pk).update(numchild=children.get(root.path, 0))
-    unit_ids = dict(OrgUnit.objects.filter(path__startswith=root.path).values_list("path", "pk"))
-
-    # Users, then people with explicit ids so their line paths are known before inserting.
-    User = get_user_model()
-    first_user = (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    first_person = (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    User.objects.bulk_create(
-        [
-            User(pk=first_user + i, username=f"bench-{seed}-{first_person + i}", password="!", is_active=True)
-            for i in range(people)
-        ],
-        batch_size=5000,
-    )
-    paths: list[str] = []
-    people_rows = []
-    for i, (rank, manager, _) in enumerate(shape):
-        pk = first_person + i
-        path = (paths[manager] if manager is not None else "") + line_path_segment(pk)
-        paths.append(path)
-        start = today - datetime.timedelta(days=rng.randint(30, 9000))
-        people_rows.append(
-            Person(
-                pk=pk,
-                user_id=first_user + i,
-                staff_number=f"BENCH{seed}-{pk:08d}",
-                first_name=rng.choice(["Alex", "Sam", "Jo", "Priya", "Tomasz", "Aisha", "Rhys", "Mei"]),
-                last_name=f"Bench{pk:07d}",
-                email=f"bench{pk}@force.example",
-                worker_type="police_officer",
-                rank_or_grade=rank,
-                leadership_level=LEVELS[rank],
-                unit_id=unit_ids[unit_of_person_row[i].path],
-                line_manager_id=first_person + manager if manager is not None else None,
-                line_path=path,
-                start_date=start,
-                role_start_date=start,
-                is_active=True,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    Person.objects.bulk_create(people_rows, batch_size=5000)
-    del people_rows
-    # Ids were given explicitly: move the sequences past them for anything created later.
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [User, Person]):
-            cursor.execute(sql)
-
+    force = build_synthetic_force(people=people, prefix=f"BENCH{seed}", seed=seed, today=today)
     requirements = Requirement.objects.bulk_create(
         [
             Requirement(
@@ -207,14 +74,12 @@ def build_synthetic_force(*, people: int, seed: int = 1, stdout=None) -> dict:
             Requirement.objects.filter(name__startswith=f"Bench requirement {seed}-").values_list("pk", flat=True)
         )
     )
-    _load_assignments(
-        person_ids=range(first_person, first_person + people), requirement_ids=requirement_ids, rng=rng, now=now
-    )
+    _load_assignments(person_ids=force.person_ids, requirement_ids=requirement_ids, rng=rng, now=now)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in ("people_person", "compliance_assignment", "people_orgunit", "auth_user"):
-                cursor.execute(f"ANALYZE {table}")
-    return {"root": root, "first_person": first_person, "people": people}
+            for model in (Person, Assignment, OrgUnit, get_user_model()):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return force
 
 
 ASSIGNMENT_COLUMNS = [
@@ -561,12 +426,12 @@ def reporting_bench(*, people: int = 50_000, stdout, repeat: int = 5, seed: int 
     try:
         with transaction.atomic():
             start = time.perf_counter()
-            built = build_synthetic_force(people=people, seed=seed, stdout=stdout)
+            force = build_reporting_force(people=people, seed=seed)
             stdout.write(
                 f"built a force of {people:,} people and {people * REQUIREMENTS:,} assignments "
                 f"in {time.perf_counter() - start:.1f} s ({connection.vendor})\n"
             )
-            prefix = line_path_segment(built["first_person"])
+            prefix = force.line_prefix
             results = measure(stdout=stdout, repeat=repeat, prefix=prefix)
             results["fairness"] = measure_fairness(stdout=stdout, repeat=repeat, prefix=prefix, seed=seed)
             raise _Rollback

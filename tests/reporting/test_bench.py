@@ -2,7 +2,8 @@ import io
 
 import pytest
 
-from cms.bench.reporting import REQUIREMENTS, _shape, reporting_bench
+from cms.bench.force import force_shape
+from cms.bench.reporting import REQUIREMENTS, reporting_bench
 from compliance.models import Assignment
 from compliance.people.models import Person
 
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_shape_gives_teams_of_about_8_275_and_8300():
-    shape = _shape(50_000)
+    shape = force_shape(50_000)
     below = {}
     for _, manager, _ in shape:
         while manager is not None:

@@ -21,11 +21,12 @@ import random
 import time
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+from cms.bench.force import build_synthetic_force
 
 ASSIGNMENT_COLUMNS = [
     "person_id",
@@ -99,15 +100,6 @@ SELECT id, 'created', now(), 'reference', '{}'::jsonb FROM written
 """
 
 
-def _base36(number: int, width: int = 4) -> str:
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    out = ""
-    while number:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-    return out.rjust(width, "0")
-
-
 class Command(BaseCommand):
     help = "Benchmark the compliance sync on a synthetic force (default 50,000 people, 25 requirements)."
 
@@ -147,119 +139,15 @@ class Command(BaseCommand):
 
     def _build(self, *, people: int, requirements: int, seed: int, today: datetime.date) -> None:
         from compliance.models import Requirement
-        from compliance.people.models import Function, OrgUnit, Person, PersonFunction
-        from compliance.people.models.organisation import line_path_segment
+        from compliance.people.models import Function, Person, PersonFunction
         from courses.models import CatalogueIndexPage, Completion, CoursePage
 
         rng = random.Random(seed)
-        User = get_user_model()
         started = time.perf_counter()
-        # Units: force > 8 directorates > 6 departments > 8 teams (about 400 teams).
-        units = [OrgUnit(path="0001", depth=1, numchild=8, code="F", name="Force", kind="force")]
-        teams = []
-        for d in range(1, 9):
-            dpath = "0001" + _base36(d)
-            units.append(
-                OrgUnit(path=dpath, depth=2, numchild=6, code=f"D{d}", name=f"Directorate {d}", kind="directorate")
-            )
-            for e in range(1, 7):
-                epath = dpath + _base36(e)
-                units.append(
-                    OrgUnit(
-                        path=epath, depth=3, numchild=8, code=f"D{d}-{e}", name=f"Department {d}.{e}", kind="department"
-                    )
-                )
-                for t in range(1, 9):
-                    team = OrgUnit(
-                        path=epath + _base36(t), depth=4, numchild=0, code=f"D{d}-{e}-{t}", name=f"Team {d}.{e}.{t}"
-                    )
-                    units.append(team)
-                    teams.append(team)
-        OrgUnit.objects.bulk_create(units, batch_size=1000)
-        unit_ids = dict(OrgUnit.objects.values_list("code", "pk"))
-        team_ids = [unit_ids[t.code] for t in teams]
-
-        users = [User(pk=i, username=f"bench{i}", password="!") for i in range(1, people + 1)]
-        User.objects.bulk_create(users, batch_size=5000)
-        # Line management: 1 chief, then layers of about 1:8.
-        layers = [("senior", "Chief Constable")]
-        rows = []
-        managers: list[int] = []
-        paths: dict[int, str] = {}
-        level_plan = [
-            (1, "senior", "Chief Superintendent"),
-            (10, "senior", "Superintendent"),
-            (max(1, people // 60), "middle", "Inspector"),
-            (max(1, people // 9), "first_line", "Sergeant"),
-        ]
-        del layers
-        pk = 0
-
-        def add(manager, level, rank, worker_type="police_officer"):
-            nonlocal pk
-            pk += 1
-            start = today - datetime.timedelta(days=rng.randint(10, 30 * 365))
-            role_start = max(start, today - datetime.timedelta(days=rng.randint(5, 10 * 365)))
-            path = (paths[manager] if manager else "") + line_path_segment(pk)
-            paths[pk] = path
-            rows.append(
-                Person(
-                    pk=pk,
-                    user_id=pk,
-                    staff_number=f"B{pk:07d}",
-                    first_name=f"First{pk}",
-                    last_name=f"Last{pk % 997}",
-                    email=f"b{pk}@force.example",
-                    worker_type=worker_type,
-                    rank_or_grade=rank,
-                    leadership_level=level,
-                    unit_id=rng.choice(team_ids),
-                    line_manager_id=manager,
-                    line_path=path,
-                    start_date=start,
-                    role_start_date=role_start,
-                    is_active=rng.random() > 0.01,
-                )
-            )
-            return pk
-
-        top = add(None, "senior", "Chief Constable")
-        previous = [top]
-        for count, level, rank in level_plan:
-            current = []
-            for i in range(count):
-                if pk >= people:
-                    break
-                current.append(add(previous[i % len(previous)], level, rank))
-            previous = current or previous
-            managers.extend(current)
-        kinds = [
-            ("police_officer", "Constable"),
-            ("police_officer", "Constable"),
-            ("police_officer", "Constable"),
-            ("student_officer", "Constable"),
-            ("police_staff", "Grade C"),
-            ("police_staff", "Grade D"),
-            ("pcso", "Grade B"),
-        ]
-        while pk < people:
-            worker_type, rank = rng.choice(kinds)
-            add(rng.choice(previous), "none", rank, worker_type)
-        Person.objects.bulk_create(rows, batch_size=5000)
+        force = build_synthetic_force(people=people, prefix="B", seed=seed, today=today, mixed=True)
+        rows = list(Person.objects.filter(pk__in=force.person_ids).only("pk", "user_id"))
         functions = list(Function.objects.values_list("code", "pk"))
-        links = []
-        for person in rows:
-            for _code, fpk in functions:
-                if rng.random() < 0.03:
-                    links.append(
-                        PersonFunction(
-                            person_id=person.pk,
-                            function_id=fpk,
-                            gained_on=today - datetime.timedelta(days=rng.randint(1, 2000)),
-                        )
-                    )
-        PersonFunction.objects.bulk_create(links, batch_size=5000)
-
+        links = PersonFunction.objects.filter(person__in=force.person_ids).count()
         catalogue = CatalogueIndexPage.objects.get()
         courses = []
         for i in range(requirements):
@@ -281,7 +169,7 @@ class Command(BaseCommand):
             elif kind in (3, 7, 8):
                 spec.update(trigger="fixed_date", fixed_due_date=today + datetime.timedelta(days=rng.randint(-30, 200)))
                 if kind == 8:
-                    spec.update(include_units=[f"D{rng.randint(1, 8)}"])
+                    spec.update(include_units=[rng.choice(force.command_codes)])
             elif kind == 4:
                 spec.update(trigger="joining", trigger_days=60, include_worker_types=["police_staff", "pcso"])
             else:
@@ -300,7 +188,7 @@ class Command(BaseCommand):
                     done = today - datetime.timedelta(days=rng.randint(1, 700))
                     completions.append(
                         Completion(
-                            user_id=person.pk,
+                            user_id=person.user_id,
                             course_id=course.pk,
                             completed_at=datetime.datetime.combine(done, datetime.time(12), tzinfo=datetime.UTC),
                             source="import",
@@ -308,20 +196,13 @@ class Command(BaseCommand):
                         )
                     )
         Completion.objects.bulk_create(completions, batch_size=5000)
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(self.style_func(), [User, Person]):
-                cursor.execute(sql)
-            if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.stdout.write(
-            f"Built {people} people, {len(links)} function links, {requirements} requirements and "
+            f"Built {people} people, {links} function links, {requirements} requirements and "
             f"{len(completions)} completions in {time.perf_counter() - started:.1f} s."
         )
-
-    def style_func(self):
-        from django.core.management.color import no_style
-
-        return no_style()
 
     # The measurements.
 
