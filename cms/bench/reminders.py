@@ -29,7 +29,7 @@ from django.utils import timezone
 from compliance.models import Assignment, Requirement
 from compliance.people.models import Person
 from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy, ReminderStatus
-from compliance.reminders.services import reminders_plan
+from compliance.reminders.planning import reminders_plan
 from compliance.reminders.tasks import QueryCounter
 from compliance.reminders.workdays import catch_up_days, is_working_day, previous_working_day
 

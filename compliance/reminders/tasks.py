@@ -16,7 +16,8 @@ from django.db import InterfaceError, OperationalError, connection
 from compliance.services.runs import daily_runs_catch_up, day_run
 from courses.resilient import RETRY_ON_OUTAGE, lms_task
 
-from .services import reminders_plan, reminders_send, reminders_sweep
+from .planning import reminders_plan
+from .sending import reminders_send, reminders_sweep
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from compliance.observations.models import ManagerObservation, ObservedChange
-from compliance.reminders.services import observation_prompts_plan
+from compliance.reminders.planning import observation_prompts_plan
 from courses.models import Completion, CompletionSource
 from tests.compliance.factories import make_course
 from tests.factories import make_person

@@ -298,7 +298,7 @@ class Suite:
         from django.db import transaction
 
         from compliance.reminders.models import Reminder, ReminderStatus
-        from compliance.reminders.services import reminders_plan
+        from compliance.reminders.planning import reminders_plan
 
         class Rollback(Exception):
             pass
@@ -323,14 +323,9 @@ class Suite:
     def _other_planners(self) -> list[Callable]:
         """The other daily jobs that plan messages, as the day's run calls them (their messages
         are enqueued on commit: here, never)."""
-        from compliance.reminders import services
+        from compliance.reminders.planning import observation_prompts_plan, reflection_prompts_plan
 
-        planners = []
-        if hasattr(services, "observation_prompts_plan"):
-            planners.append(lambda: services.observation_prompts_plan(today=self.day, enqueue=False))
-        if hasattr(services, "reflection_prompts_plan"):
-            planners.append(services.reflection_prompts_plan)
-        return planners
+        return [lambda: observation_prompts_plan(today=self.day, enqueue=False), reflection_prompts_plan]
 
     def owed_today(self, row: dict) -> bool:
         """Planned for the day (a row may wait for a later day: a request for more time goes in
@@ -446,7 +441,7 @@ class Suite:
 
     def evaluate(self, run: Run, final: bool = False) -> Outcome | None:
         from compliance.reminders.models import Reminder, ReminderStatus
-        from compliance.reminders.services import UNKNOWN_OUTCOME
+        from compliance.reminders.sending import UNKNOWN_OUTCOME
 
         outcome = Outcome(name=run.name)
         rows = self.safe(lambda: list(Reminder.objects.values(*key_fields())))
@@ -645,7 +640,7 @@ def rollback(suite: Suite, run: Run) -> None:
     from django.db import transaction
 
     from compliance.reminders.models import Reminder
-    from compliance.reminders.services import reminders_plan
+    from compliance.reminders.planning import reminders_plan
 
     class Rollback(Exception):
         pass

@@ -17,8 +17,8 @@ from compliance.importing.csvfile import read_mapping
 from compliance.models import Assignment, EventKind
 from compliance.people.models import Absence
 from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy
+from compliance.reminders.planning import reminders_plan
 from compliance.reminders.selectors import digest_lines, remindable_assignments
-from compliance.reminders.services import reminders_plan
 from compliance.services.absences import absences_apply_returns
 from compliance.services.sync import sync_all
 from tests.compliance.factories import make_requirement

@@ -16,7 +16,7 @@ from compliance.access import Role, extension_requests_to_decide
 from compliance.audit.models import AuditEvent
 from compliance.models import Exemption, ExemptionDecider, ExtensionRequest, RequestKind
 from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy, ReminderStatus
-from compliance.reminders.services import reminders_plan
+from compliance.reminders.planning import reminders_plan
 from compliance.selectors.assignments import Status, assignment_status
 from compliance.services.assignments import (
     exemption_request_create,

@@ -14,7 +14,8 @@ from compliance.observations.models import ManagerObservation, ObservedChange
 from compliance.observations.selectors import CATCH_UP_DAYS, MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
 from compliance.observations.services import observation_prompts_create_due, observation_record
 from compliance.reminders.models import Reminder, ReminderKind, ReminderStatus
-from compliance.reminders.services import observation_prompts_plan, reminders_send
+from compliance.reminders.planning import observation_prompts_plan
+from compliance.reminders.sending import reminders_send
 from compliance.reminders.tasks import send_reminders
 from courses.models import Completion, CompletionSource
 from tests.compliance.factories import make_course

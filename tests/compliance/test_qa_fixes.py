@@ -332,7 +332,7 @@ def test_a_decision_email_that_fails_is_not_logged_as_sent_and_is_retried(
     from django.core.mail import EmailMultiAlternatives
 
     from compliance.reminders.models import Reminder, ReminderStatus
-    from compliance.reminders.services import reminders_send
+    from compliance.reminders.sending import reminders_send
 
     original = EmailMultiAlternatives.send
 

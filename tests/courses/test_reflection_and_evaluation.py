@@ -5,7 +5,8 @@ from django.core import mail
 from django.utils import timezone
 
 from compliance.reminders.models import Reminder, ReminderKind, ReminderStatus
-from compliance.reminders.services import reflection_prompts_plan, reminders_send
+from compliance.reminders.planning import reflection_prompts_plan
+from compliance.reminders.sending import reminders_send
 from courses.models import Completion, Evaluation, Reflection, ReflectionPromptDelivery
 from courses.services.errors import LearningError
 from courses.services.reflection import evaluation_submit

@@ -14,7 +14,8 @@ from django_celery_beat.models import PeriodicTask
 
 from compliance.models import DayRun
 from compliance.reminders.models import Notification, Reminder, ReminderKind, ReminderPolicy, ReminderStatus
-from compliance.reminders.services import reminders_plan, reminders_send, reminders_sweep
+from compliance.reminders.planning import reminders_plan
+from compliance.reminders.sending import reminders_send, reminders_sweep
 from compliance.reminders.tasks import sweep_reminders
 from compliance.services.runs import daily_runs_catch_up
 from courses.models import Booking

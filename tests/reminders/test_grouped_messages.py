@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from compliance.reminders.models import Notification, Reminder, ReminderKind, ReminderPolicy, ReminderStatus
-from compliance.reminders.services import reminders_plan
+from compliance.reminders.planning import reminders_plan
 from compliance.reminders.workdays import is_working_day
 from tests.compliance.factories import make_requirement
 from tests.factories import make_person

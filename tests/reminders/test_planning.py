@@ -6,7 +6,9 @@ from django.core import mail
 from compliance.access import Role
 from compliance.models import AssignmentState
 from compliance.reminders.models import DigestFrequency, Reminder, ReminderKind, ReminderPolicy, ReminderStatus
-from compliance.reminders.services import digest_preference_set, reminders_plan, reminders_send
+from compliance.reminders.planning import reminders_plan
+from compliance.reminders.sending import reminders_send
+from compliance.reminders.services import digest_preference_set
 from tests.compliance.factories import make_requirement
 from tests.factories import UserFactory
 

@@ -17,9 +17,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from compliance.models import AssignmentState
-from compliance.reminders import services
+from compliance.reminders import planning, sending
 from compliance.reminders.models import Reminder, ReminderPolicy, ReminderStatus
-from compliance.reminders.services import reminders_plan, reminders_sweep
+from compliance.reminders.planning import reminders_plan
+from compliance.reminders.sending import reminders_sweep
 from compliance.reminders.tasks import plan_reminders
 from tests.compliance.factories import make_requirement
 from tests.factories import make_person
@@ -132,7 +133,7 @@ def test_two_planners_at_once_create_and_send_nothing_twice(transactional_db, wo
 def test_worker_killed_mid_batch_then_restarted_sends_everything_once(
     transactional_db, worker_factory, due_reminders, monkeypatch, per_person
 ):
-    monkeypatch.setattr(services, "BATCH_SIZE", 10)
+    monkeypatch.setattr(planning, "BATCH_SIZE", 10)
     today = due_reminders(60, per_person=per_person)
     worker = worker_factory(delay=0.1)
     worker.start()
@@ -158,7 +159,7 @@ def test_worker_killed_mid_batch_then_restarted_sends_everything_once(
     # carries the same Message-ID (README, Reminders).
     total, ids = count_messages(worker_factory.outbox)
     assert ids == planned_ids()
-    declared = Reminder.objects.filter(last_error=services.UNKNOWN_OUTCOME).count()
+    declared = Reminder.objects.filter(last_error=sending.UNKNOWN_OUTCOME).count()
     # At most one message in flight per pool process, carrying one person's day.
     assert declared <= 2 * per_person and total - len(ids) <= declared
     assert not Reminder.objects.exclude(status=ReminderStatus.SENT).exists()
@@ -167,7 +168,7 @@ def test_worker_killed_mid_batch_then_restarted_sends_everything_once(
 def test_redis_restarted_during_a_run_loses_and_duplicates_nothing(
     transactional_db, worker_factory, due_reminders, monkeypatch, own_redis
 ):
-    monkeypatch.setattr(services, "BATCH_SIZE", 10)
+    monkeypatch.setattr(planning, "BATCH_SIZE", 10)
     today = due_reminders(60)
     worker = worker_factory(delay=0.1)
     worker.start()

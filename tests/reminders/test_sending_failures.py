@@ -6,7 +6,8 @@ from django.core import mail
 from django.test import override_settings
 
 from compliance.reminders.models import Reminder, ReminderPolicy, ReminderStatus
-from compliance.reminders.services import MAX_ATTEMPTS, reminders_plan, reminders_send, reminders_sweep
+from compliance.reminders.planning import reminders_plan
+from compliance.reminders.sending import MAX_ATTEMPTS, reminders_send, reminders_sweep
 from compliance.reminders.tasks import send_reminders
 
 from .helpers import TODAY, make_assignment, make_chain
@@ -87,9 +88,9 @@ def test_a_database_restart_after_the_message_left_never_sends_it_twice(planned,
     from django.db import OperationalError
     from django.db.models.query import QuerySet
 
-    from compliance.reminders import services
+    from compliance.reminders import sending
 
-    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(sending.time, "sleep", lambda seconds: None)
     real_update, failures = QuerySet.update, []
 
     def update(queryset, **changes):
@@ -110,7 +111,7 @@ def test_a_database_restart_after_the_message_left_never_sends_it_twice(planned,
 def test_a_row_claimed_by_a_sender_that_died_is_sent_again_once_with_the_same_message_id(planned):
     from django.utils import timezone
 
-    from compliance.reminders.services import UNKNOWN_OUTCOME
+    from compliance.reminders.sending import UNKNOWN_OUTCOME
 
     # A sender claimed it and died: its lease has not run out yet, so nobody takes it back.
     Reminder.objects.filter(pk=planned.pk).update(

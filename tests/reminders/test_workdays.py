@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from compliance.reminders.models import Reminder, ReminderKind, ReminderPolicy
-from compliance.reminders.services import reminders_plan
+from compliance.reminders.planning import reminders_plan
 from compliance.reminders.workdays import catch_up_days, is_working_day
 
 from .helpers import make_assignment, make_chain

@@ -6,7 +6,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from compliance.reminders.services import reminders_plan
+from compliance.reminders.planning import reminders_plan
 
 
 class Command(BaseCommand):
