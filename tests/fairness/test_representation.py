@@ -349,7 +349,7 @@ def test_the_workforce_page_shows_each_groups_ratio_from_published_figures_only(
     Asian only, 75% and 25% of those two."""
     from types import SimpleNamespace
 
-    from compliance.fairness.representation_views import workforce_context
+    from compliance.fairness.pages.workforce import workforce_context
     from compliance.fairness.selectors import PageInputs
 
     cells = {
