@@ -7,7 +7,7 @@ after the next sign-in.
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from compliance.access import command_scope, user_is_analyst
+from compliance.access import command_scope, user_is_analyst, user_is_compliance_admin
 from compliance.people.models import Person
 
 SESSION_KEY = "navigation"
@@ -20,6 +20,8 @@ def navigation_for(user) -> dict:
         "is_person": person is not None,
         "is_manager": is_manager,
         "is_senior": command_scope(user=user) is not None,
+        # Line managers decide their people's requests; compliance administrators, exemptions.
+        "decides_requests": is_manager or user_is_compliance_admin(user),
         "has_admin": user.has_perm("wagtailadmin.access_admin"),
         # Through the role's group only: a superuser is not an analyst by being a superuser.
         "is_analyst": user_is_analyst(user=user),

@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('previous_leadership_level', models.CharField(blank=True, choices=[('none', 'None'), ('first_line', 'First line leader'), ('middle', 'Middle leader'), ('senior', 'Senior leader')], max_length=20)),
                 ('promotion', models.BooleanField(default=False, help_text='A more senior rank or grade, or a higher leadership level.')),
                 ('level_entry', models.BooleanField(default=False, help_text='A higher leadership level than before.')),
-                ('source', models.CharField(help_text='What wrote it: the HR import, the API, the first backfill.', max_length=40)),
+                ('source', models.CharField(help_text='What wrote it: the HR import or the API.', max_length=40)),
                 ('recorded_at', models.DateTimeField()),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rank_changes', to='people.person')),
             ],

@@ -26,7 +26,7 @@ class RankChange(models.Model):
         help_text="A more senior rank or grade, or a higher leadership level.",
     )
     level_entry = models.BooleanField(default=False, help_text="A higher leadership level than before.")
-    source = models.CharField(max_length=40, help_text="What wrote it: the HR import, the API, the first backfill.")
+    source = models.CharField(max_length=40, help_text="What wrote it: the HR import or the API.")
     recorded_at = models.DateTimeField()
 
     class Meta:
