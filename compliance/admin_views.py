@@ -1,6 +1,8 @@
 """The Wagtail admin's own screens for compliance: the requirement form with its preview,
 the index and inspect views, and the action views that go through the services (exemptions,
-extensions, completions entered and voided). `wagtail_hooks.py` only registers them."""
+extensions, completions entered and voided), and the manager observations report (a Wagtail
+report). The model viewsets are in `viewsets.py`, the menu items in `menus.py`;
+`wagtail_hooks.py` only registers them."""
 
 import datetime
 
@@ -32,6 +34,8 @@ from compliance.models import (
     Requirement,
 )
 from compliance.models.requirements import RULE_FIELDS
+from compliance.observations.models import ObservedChange
+from compliance.observations.selectors import MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
 from compliance.people.models import Function, LeadershipLevel, OrgUnit, Person, RankOrGrade, WorkerType
 from compliance.selectors.assignments import assignments_with_status
 from compliance.services.assignments import (
@@ -45,6 +49,7 @@ from compliance.services.assignments import (
 from compliance.services.requirements import requirement_save
 from compliance.services.sync import requirement_preview
 from courses.models import Completion, CoursePage
+from courses.reports import SafeReportView
 
 
 def _multi(choices, label, help_text=""):
@@ -468,15 +473,39 @@ class VoidCompletionView(AdminActionView):
         return reverse("compliance_audit:index")
 
 
-def observation_rates_view(request):
-    from django.shortcuts import render
+# Manager observations: response rates for L&D, in totals only ----------------------------
 
-    from compliance.observations.selectors import MIN_ANSWERS_FOR_SHARES, observation_rates_by_course
+_OBSERVATION_HEADINGS = {
+    "title": "Course",
+    "course_code": "Course code",
+    "due": "Prompts due",
+    "prompted": "Managers emailed",
+    "recorded": "Answered",
+    "response_rate": "Response rate %",
+    "improved_share": "Improved (clearly or some) %",
+    # Each answer's share, in the order of ObservedChange (empty below MIN_ANSWERS_FOR_SHARES).
+    **{f"shares.{i}.1": f"{choice.label} %" for i, choice in enumerate(ObservedChange)},
+}
 
-    if not user_has_right(user=request.user, right=Right.EDIT_CONTENT):
-        raise PermissionDenied
-    return render(
-        request,
-        "compliance/observations/admin_report.html",
-        {"rows": observation_rates_by_course(), "min_answers": MIN_ANSWERS_FOR_SHARES},
-    )
+
+class ObservationRatesReportView(SafeReportView):
+    """For courses that ask line managers what change they have seen: prompts, answers and
+    the share of each answer (only from MIN_ANSWERS_FOR_SHARES answers up). No names."""
+
+    page_title = "Manager observations"
+    header_icon = "view"
+    results_template_name = "compliance/observations/admin_report.html"
+    index_url_name = "compliance_observation_rates"
+    list_export = list(_OBSERVATION_HEADINGS)
+    export_headings = _OBSERVATION_HEADINGS
+    export_filename = "manager-observations"
+    export_sheet_title = "Manager observations"
+
+    def user_may_view(self, user) -> bool:
+        return user_has_right(user=user, right=Right.EDIT_CONTENT)
+
+    def get_queryset(self):
+        return observation_rates_by_course()
+
+    def get_report_context(self, context):
+        return {"rows": context["object_list"], "min_answers": MIN_ANSWERS_FOR_SHARES}

@@ -43,18 +43,22 @@ def safe_cell(value):
     return value
 
 
-def _xlsx_cells(sheet, row: list) -> list:
-    """Escaped text as a text cell ("@") holding the text as it is: no visible apostrophe."""
+def xlsx_cell(sheet, value):
+    """One value for a write-only sheet, made safe: escaped text becomes a text cell ("@")
+    holding the text as it is (no visible apostrophe); anything else passes through."""
     from openpyxl.cell import WriteOnlyCell
 
-    cells = []
-    for value in map(safe_cell, row):
-        if isinstance(value, FormulaSafeText):
-            value = WriteOnlyCell(sheet, value=value.original)
-            value.data_type = "s"
-            value.number_format = "@"
-        cells.append(value)
-    return cells
+    value = safe_cell(value)
+    if isinstance(value, FormulaSafeText):
+        cell = WriteOnlyCell(sheet, value=value.original)
+        cell.data_type = "s"
+        cell.number_format = "@"
+        return cell
+    return value
+
+
+def _xlsx_cells(sheet, row: list) -> list:
+    return [xlsx_cell(sheet, value) for value in row]
 
 
 class _Echo:

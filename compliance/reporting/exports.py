@@ -1,7 +1,8 @@
 """The rows of the reports' downloads: assignment lists and completion rates (written by
-courses.downloads, which makes every cell safe for spreadsheets)."""
+courses.downloads, or by the admin reports' `courses.reports.SafeReportView`, both of which
+make every cell safe for spreadsheets)."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from compliance.people.models import WorkerType
 from compliance.selectors.assignments import Status
@@ -55,6 +56,15 @@ def assignment_rows(queryset) -> Iterator[list]:
         yield row
 
 
+# The same, keyed by field, for the admin's overdue list (a Wagtail report's list_export).
+ASSIGNMENT_HEADINGS = dict(zip(_ASSIGNMENT_FIELDS, ASSIGNMENT_COLUMNS, strict=True))
+
+
+def assignment_dicts(queryset) -> Iterator[dict]:
+    for row in assignment_rows(queryset):
+        yield dict(zip(_ASSIGNMENT_FIELDS, row, strict=True))
+
+
 RATE_COLUMNS = [
     "Completed",
     "Overdue",
@@ -66,15 +76,18 @@ RATE_COLUMNS = [
 ]
 
 
-def rate_rows(rows, *, first_column: Callable = lambda r: r.label) -> Iterator[list]:
-    for r in rows:
-        yield [
-            first_column(r),
-            r.completed,
-            r.overdue,
-            r.due_soon,
-            r.outstanding,
-            r.exempt,
-            r.total,
-            "" if r.rate is None else r.rate,
-        ]
+# A RateRow's attributes for each of RATE_COLUMNS (after the group's own column).
+RATE_FIELDS = ["completed", "overdue", "due_soon", "outstanding", "exempt", "total", "rate"]
+
+# A campaign's (selectors.CampaignProgress) columns.
+CAMPAIGN_HEADINGS = {
+    "name": "Training",
+    "deadline": "Deadline",
+    "days_left": "Days left",
+    "row.completed": "Completed",
+    "remaining": "Remaining",
+    "row.overdue": "Overdue",
+    "row.exempt": "Exempt",
+    "row.denominator": "Assigned (not exempt)",
+    "row.rate": "Completion rate (%)",
+}

@@ -1,13 +1,17 @@
-"""Filters for the team and report lists, read from the query string.
+"""Filters for the team and report lists, read from the query string (the force's overdue list
+in the admin has a django-filter FilterSet, as Wagtail's reports do).
 
 Anything not understood (an unknown parameter, a unit or requirement that is not in the
 viewer's scope, a status or sort that does not exist) is an error the page states, rather
 than a filter silently ignored or a server error.
 """
 
+import django_filters
 from django import forms
+from django_filters.fields import ModelChoiceField
+from wagtail.admin.filters import WagtailFilterSet
 
-from compliance.models import Requirement
+from compliance.models import Assignment, Requirement
 from compliance.people.models import OrgUnit
 from compliance.selectors.assignments import Status
 
@@ -102,3 +106,51 @@ def page_number(raw: str | None) -> int:
     if number < 1:
         raise PageError(f"Page {number} does not exist: pages start at 1.")
     return number
+
+
+# --- the force's overdue list in the Wagtail admin ------------------------------------------
+
+
+class _UnitByCodeField(ModelChoiceField):
+    """A unit chosen by its code, in any letter case: the list offers the top levels of the
+    tree, and the query string may name any unit."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        unit = OrgUnit.objects.filter(code__iexact=str(value)).first()
+        if unit is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return unit
+
+
+class _UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = _UnitByCodeField
+
+
+class OverdueFilterSet(WagtailFilterSet):
+    """The overdue list's filters: one training, and one unit with every unit below it."""
+
+    requirement = django_filters.ModelChoiceFilter(
+        label="Training",
+        queryset=Requirement.objects.order_by("name"),
+        empty_label="Any training",
+        error_messages={"invalid_choice": "There is no training with id '%(value)s'."},
+    )
+    unit = _UnitFilter(
+        label="Unit (and the units below it)",
+        queryset=OrgUnit.objects.filter(depth__lte=3).order_by("path"),
+        to_field_name="code",
+        empty_label="The whole force",
+        method="in_unit",
+        error_messages={"invalid_choice": "There is no unit with the code '%(value)s'."},
+    )
+
+    class Meta:
+        model = Assignment
+        fields = []
+
+    def in_unit(self, queryset, name, value):
+        return queryset.filter(person__unit__path__startswith=value.path)

@@ -415,6 +415,53 @@ def test_ld_report_shows_totals_and_hides_small_shares(client, course, inspector
     assert denied["Location"] == "/admin/login/?next=/admin/reports/manager-observations/"
 
 
+def test_ld_report_exports_csv_and_xlsx_with_formulas_neutralised(
+    client, course, inspector, django_capture_on_commit_callbacks
+):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    course.title = "=1+1"
+    course.save()
+    learners = [make_person(manager=inspector) for _ in range(MIN_ANSWERS_FOR_SHARES)]
+    for learner in learners:
+        complete(learner, course, days_ago=DAYS)
+    with django_capture_on_commit_callbacks(execute=True):
+        observation_prompts_plan()
+    for prompt in ManagerObservation.objects.all():
+        observation_record(user=inspector.user, observation_id=prompt.pk, observed_change="clearly_improved", notes="")
+    headings = [
+        "Course",
+        "Course code",
+        "Prompts due",
+        "Managers emailed",
+        "Answered",
+        "Response rate %",
+        "Improved (clearly or some) %",
+        "Clearly improved %",
+        "Some change %",
+        "No change seen %",
+        "Not enough contact to say %",
+    ]
+    n = str(MIN_ANSWERS_FOR_SHARES)
+    client.force_login(UserFactory(username="ld.lead", roles=[Role.LD_LEAD]))
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    for param in ("export", "format"):
+        response = client.get(f"/admin/reports/manager-observations/?{param}=csv")
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"] == f'attachment; filename="manager-observations-{day}.csv"'
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        assert rows == [headings, ["'=1+1", "MC-STAGE-1", n, n, n, "100", "100", "100", "0", "0", "0"]]
+    response = client.get("/admin/reports/manager-observations/?export=xlsx")
+    assert response["Content-Disposition"] == f'attachment; filename="manager-observations-{day}.xlsx"'
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [c.value for c in sheet[1]] == headings
+    assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s" and sheet["A2"].number_format == "@"
+    assert [c.value for c in sheet[2]][1:] == ["MC-STAGE-1", *[int(v) for v in (n, n, n)], 100, 100, 100, 0, 0, 0]
+
+
 def test_observations_stay_out_of_the_learner_and_equality_paths(client, prompt, inspector, sergeant):
     observation_record(
         user=inspector.user, observation_id=prompt.pk, observed_change="no_change", notes="Private manager note"
