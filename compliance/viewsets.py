@@ -7,7 +7,7 @@ assignments and the audit trail are read-only listings, changed only through the
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from compliance.admin_views import (
+from compliance.admin_views.listings import (
     AssignmentFilterSet,
     AssignmentIndexView,
     AssignmentInspectView,
@@ -15,11 +15,9 @@ from compliance.admin_views import (
     AuditIndexView,
     PersonFilterSet,
     PersonIndexView,
-    RequirementCreateView,
-    RequirementEditView,
-    RequirementForm,
     TidyInspectView,
 )
+from compliance.admin_views.requirements import RequirementCreateView, RequirementEditView, RequirementForm
 from compliance.audit.models import AuditEvent
 from compliance.models import Assignment, DayRun, Requirement
 from compliance.people.models import Function, OrgUnit, Person, RankOrGrade

@@ -1,7 +1,7 @@
 """Registers the compliance screens in the Wagtail admin: requirements (with a rule preview),
 people, units, assignments with exemptions and extensions, ranks and grades, functions, manual
 completions, the audit trail, the daily jobs' runs, observation rates, the HR file check and
-imports. The screens themselves are in `admin_views.py` and `admin_imports.py`, the model
+imports. The screens themselves are in the `admin_views` package, the model
 viewsets in `viewsets.py` and the menu items in `menus.py`; who may open each is the access
 policy's right named here.
 """
@@ -11,15 +11,15 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from compliance.access import Right, RightPolicy
-from compliance.admin_imports import HrFileCheckResultView, HrFileCheckView, ImportJobView, ImportsView
-from compliance.admin_views import (
+from compliance.admin_views.actions import (
     ExemptView,
     ExtendView,
     ManualCompletionView,
-    ObservationRatesReportView,
     RevokeExemptionView,
     VoidCompletionView,
 )
+from compliance.admin_views.imports import HrFileCheckResultView, HrFileCheckView, ImportJobView, ImportsView
+from compliance.admin_views.observations import ObservationRatesReportView
 from compliance.audit.models import AuditEvent
 from compliance.menus import AdminsOnlyMenuItem, ImportersMenuItem, LDOnlyMenuItem, SuperusersMenuItem
 from compliance.models import Assignment, DayRun, Requirement

@@ -20,7 +20,7 @@ from compliance.access import (
     import_kinds_for,
     user_is_compliance_admin,
 )
-from compliance.admin_views import AdminActionView
+from compliance.admin_views.actions import AdminActionView
 from compliance.importing.base import ImportFileError
 from compliance.importing.csvfile import parse_mapping
 from compliance.importing.jobs import import_job_create, import_job_summary
