@@ -12,7 +12,7 @@ from compliance.people.models import Person
 from compliance.reminders.selectors import user_unread_count
 from compliance.reporting.selectors import RateRow, scope_assignments, status_counts
 from compliance.selectors.assignments import my_training_summary
-from courses.selectors import my_learning_for
+from courses.selectors.learning import my_learning_for
 
 
 def scope_headline(*, scope: access.Scope, today: datetime.date) -> RateRow:

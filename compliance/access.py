@@ -17,6 +17,7 @@ ask these functions; none decides for itself. The decisions, also in the README'
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from compliance.models import ExemptionDecider, ExtensionRequest, ImportJob, RequestKind
@@ -79,6 +80,12 @@ HR_FILE_CHECK = "admin-check"
 
 def user_is_compliance_admin(user) -> bool:
     return user_has_right(user=user, right=Right.ADMINISTER_COMPLIANCE)
+
+
+def require_compliance_admin(user) -> None:
+    """For a service only compliance administrators may call: PermissionDenied for anyone else."""
+    if not user_is_compliance_admin(user):
+        raise PermissionDenied("Only compliance administrators may do this.")
 
 
 def user_sees_force_reports(*, user) -> bool:

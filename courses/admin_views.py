@@ -6,7 +6,7 @@ from wagtail.admin.views.generic import IndexView
 
 from courses.access import Right, user_has_right
 from courses.reports import SafeReportView
-from courses.selectors import course_rates_for_ld
+from courses.selectors.rates import course_rates_for_ld
 
 
 def user_is_ld(user) -> bool:

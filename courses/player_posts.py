@@ -6,7 +6,7 @@ import json
 from django.http import JsonResponse
 
 from courses.access import active_user
-from courses.selectors import live_page
+from courses.selectors.learning import live_page
 
 
 def json_error(status: int, message: str, **extra) -> JsonResponse:

@@ -4,9 +4,10 @@ Declared on each task (`@lms_task`) rather than on the host's app, so a force's 
 app runs the plugin's tasks with the same guarantee."""
 
 import functools
+import importlib
 import logging
 
-from celery import shared_task
+from celery import current_app, shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import InterfaceError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -48,3 +49,12 @@ def lms_task(*args, **options):
     """`shared_task` with `ResilientTask` as its base: `@lms_task` or `@lms_task(acks_late=True)`."""
     options.setdefault("base", ResilientTask)
     return shared_task(*args, **options)
+
+
+def task_named(name: str) -> ResilientTask:
+    """The task registered under its dotted name ("compliance.tasks.sync_requirement").
+
+    Services enqueue work by name, as a link reverses a URL by name, so they never import the
+    task modules that call them: tasks sit above services and imports run one way."""
+    importlib.import_module(name.rsplit(".", 1)[0])
+    return current_app.tasks[name]

@@ -20,13 +20,8 @@ from courses.models import (
     ModulePage,
     ReflectionPromptDelivery,
 )
-from courses.selectors import (
-    certificate_by_code,
-    live_page,
-    module_page_context,
-    my_learning_for,
-    question_views,
-)
+from courses.selectors.learning import certificate_by_code, live_page, my_learning_for
+from courses.selectors.pages import course_page_context, module_page_context, question_views
 from courses.services.errors import LearningError
 from courses.services.learning import enrolment_start, knowledge_check_submit, module_complete, module_visit
 from courses.services.reflection import evaluation_submit, reflection_save_for_module, reflection_save_for_prompt
@@ -61,8 +56,6 @@ def course_start(request, course_id: int):
     except LearningError as error:
         messages.error(request, error.message)
         return redirect(course.url)
-    from courses.selectors import course_page_context
-
     resume = course_page_context(course=course, user=request.user)["resume_url"]
     return redirect(resume or course.url)
 

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -17,13 +16,13 @@ from compliance.models import (
 )
 from compliance.people.models import Person
 from compliance.services.assignments import (
-    completion_enter_manually,
-    completion_void_audited,
     exemption_grant,
     exemption_revoke,
     extension_grant,
     extension_latest_date,
 )
+from compliance.services.completions import completion_enter_manually, completion_void_audited
+from courses.dates import long_date
 from courses.models import Completion, CoursePage
 
 # Forms for the actions that go through services: exemptions, extensions, completions.
@@ -107,7 +106,7 @@ class _AssignmentActionView(AdminActionView):
 
     def get_description(self):
         a = self.assignment
-        due = date_format(a.effective_due_date, "j F Y")
+        due = long_date(a.effective_due_date)
         return f"{a.person.full_name} ({a.person.staff_number}): {a.requirement.name}, due {due}."
 
     def get_success_url(self):
@@ -141,7 +140,7 @@ class RevokeExemptionView(_AssignmentActionView):
 
     def get_description(self):
         e = self.assignment.exemption
-        until = f" until {date_format(e.until, 'j F Y')}" if e.until else " for this cycle"
+        until = f" until {long_date(e.until)}" if e.until else " for this cycle"
         return f"{super().get_description()} Exempt{until}: {e.reason}"
 
     def run(self, form):
@@ -158,7 +157,7 @@ class ExtendView(_AssignmentActionView):
 
     def get_description(self):
         latest = extension_latest_date(assignment=self.assignment)
-        return f"{super().get_description()} The new due date can be at most {date_format(latest, 'j F Y')}."
+        return f"{super().get_description()} The new due date can be at most {long_date(latest)}."
 
     def run(self, form):
         extension_grant(

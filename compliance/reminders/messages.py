@@ -14,13 +14,10 @@ from compliance.models import ExtensionRequest, RequestKind
 from compliance.people.models import Person
 from compliance.selectors.assignments import LEARNER, MANAGER, Status, assignment_reason
 from courses.conf import lms_setting, site_url
+from courses.dates import long_date
 from courses.mail import subject_line
 
 from .models import Reminder, ReminderKind
-
-
-def long_date(date: datetime.date) -> str:
-    return date_format(date, "j F Y")
 
 
 def _base_url() -> str:

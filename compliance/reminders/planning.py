@@ -18,6 +18,7 @@ from django.utils import timezone
 from compliance.observations.selectors import observation_prompts_to_email
 from compliance.observations.services import observation_prompts_create_due
 from courses.models import ReflectionPromptDelivery
+from courses.resilient import task_named
 
 from .models import DigestFrequency, Reminder, ReminderKind, ReminderStatus
 from .selectors import (
@@ -209,8 +210,7 @@ def reminders_enqueue(rows, *, as_of: datetime.date | None = None) -> int:
     transaction commits (never before: a rolled-back plan must send nothing). A batch holds
     all of a recipient's rows, so their day goes in one email. A broker that is down is logged,
     not raised: the rows are safe in the database and the recovery sweep sends them."""
-    from .tasks import send_reminders
-
+    send_reminders = task_named("compliance.reminders.tasks.send_reminders")
     day = as_of.isoformat() if as_of else None
     now = timezone.now()
     pairs = list(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from compliance import access
-from courses.selectors import course_rates_for_ld
+from courses.selectors.rates import course_rates_for_ld
 
 from . import selectors
 

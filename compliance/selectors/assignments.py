@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from compliance.models import (
     Assignment,
@@ -29,6 +28,7 @@ from compliance.models import (
 )
 from compliance.people.models import Person
 from compliance.selectors.requirements import requirement_audience_summary
+from courses.dates import long_date
 
 DUE_SOON_DAYS = 30
 
@@ -116,10 +116,6 @@ def assignments_with_status(queryset: QuerySet[Assignment], *, today: datetime.d
     return queryset.annotate(status=status, effective_due=due)
 
 
-def _long_date(date: datetime.date) -> str:
-    return date_format(date, "j F Y")
-
-
 LEARNER = "learner"
 MANAGER = "manager"
 
@@ -160,13 +156,13 @@ def assignment_reason(
     subject, possessive, pronoun = _voice(a, perspective)
     ctx = a.reason_context or {}
     done = a.state == AssignmentState.SATISFIED and a.satisfied_on is not None
-    due = _long_date(a.due_date)
+    due = long_date(a.due_date)
     days = (a.due_date - a.trigger_date).days
-    when = _long_date(a.trigger_date)
+    when = long_date(a.trigger_date)
     renewal = _renewal(r)
     # What brought it about, then (for open training) when it is due.
     if a.cycle > 1 and ctx.get("last_completed"):
-        last = _long_date(datetime.date.fromisoformat(ctx["last_completed"]))
+        last = long_date(datetime.date.fromisoformat(ctx["last_completed"]))
         if done:
             text = ""  # the completion sentence below says it all
         elif r.recurrence == RecurrenceKind.CALENDAR:
@@ -202,7 +198,7 @@ def assignment_reason(
     elif a.trigger == TriggerKind.FIXED_DATE:
         who = audience or requirement_audience_summary(requirement=r)
         late = ctx.get("late_entrant")
-        too_late = f"too late for the campaign deadline of {_long_date(r.fixed_due_date)}"
+        too_late = f"too late for the campaign deadline of {long_date(r.fixed_due_date)}"
         allowance = "." if done else f", so this is due within {days} days: by {due}."
         if ctx.get("late_joiner"):
             text = f"{subject} joined on {when}, {too_late}{allowance}"
@@ -226,20 +222,20 @@ def assignment_reason(
         )
     if done:
         today = today or timezone.localdate()
-        text = f"{text} {subject} completed it on {_long_date(a.satisfied_on)}".lstrip()
+        text = f"{text} {subject} completed it on {long_date(a.satisfied_on)}".lstrip()
         if a.valid_until is None:
             text += "."
         elif a.valid_until >= today:
-            text += f"; it is valid until {_long_date(a.valid_until)}" + (
+            text += f"; it is valid until {long_date(a.valid_until)}" + (
                 f", and must then be renewed {renewal}." if renewal else "."
             )
         else:
-            text += f"; that expired on {_long_date(a.valid_until)}" + (
+            text += f"; that expired on {long_date(a.valid_until)}" + (
                 f": it must be renewed {renewal}." if renewal else "."
             )
         return text
     if a.extended_due_date:
-        text += f" {possessive} deadline was extended to {_long_date(a.extended_due_date)}."
+        text += f" {possessive} deadline was extended to {long_date(a.extended_due_date)}."
     if renewal and a.cycle == 1:
         text += f" It must then be renewed {renewal}."
     return text
@@ -294,15 +290,15 @@ def more_time_status(*, request: ExtensionRequest | None, decider: str = "") -> 
     r = request
     if r is None:
         return ""
-    asked = f"More time requested on {_long_date(timezone.localdate(r.requested_at))}"
-    until = f", until {_long_date(r.requested_due_date)}"
+    asked = f"More time requested on {long_date(timezone.localdate(r.requested_at))}"
+    until = f", until {long_date(r.requested_due_date)}"
     if r.status == ExtensionRequest.Status.PENDING:
         return f"{asked}{until} — waiting for {decider or 'a decision'}."
     by = ""
     if r.decided_by is not None:
         person = getattr(r.decided_by, "person", None)
         by = f" by {person.full_name if person else (r.decided_by.get_full_name() or r.decided_by.get_username())}"
-    on = f" on {_long_date(timezone.localdate(r.decided_at))}" if r.decided_at else ""
+    on = f" on {long_date(timezone.localdate(r.decided_at))}" if r.decided_at else ""
     if r.status == ExtensionRequest.Status.APPROVED:
         return f"{asked}{until} — approved{by}{on}."
     if r.status == ExtensionRequest.Status.REFUSED:
@@ -325,11 +321,11 @@ def exemption_status(*, request: ExtensionRequest | None, decider: str = "") -> 
     r = request
     if r is None:
         return ""
-    asked = f"Exemption requested on {_long_date(timezone.localdate(r.requested_at))}"
-    until = f", until {_long_date(r.exempt_until)}" if r.exempt_until else ""
+    asked = f"Exemption requested on {long_date(timezone.localdate(r.requested_at))}"
+    until = f", until {long_date(r.exempt_until)}" if r.exempt_until else ""
     if r.status == ExtensionRequest.Status.PENDING:
         return f"{asked}{until} — waiting for {decider or 'a decision'}."
-    on = f" on {_long_date(timezone.localdate(r.decided_at))}" if r.decided_at else ""
+    on = f" on {long_date(timezone.localdate(r.decided_at))}" if r.decided_at else ""
     if r.status == ExtensionRequest.Status.APPROVED:
         return f"{asked}{until} — approved{_decided_by(r)}{on}."
     if r.status == ExtensionRequest.Status.REFUSED:

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from compliance.models import Assignment, AssignmentEvent, AssignmentState, EventKind
 from compliance.people.models import Absence
+from courses.dates import long_date
 
 
 def absent_on(*, day: datetime.date, person_ref: str = "person") -> Exists:
@@ -42,10 +42,6 @@ def absence_ends(*, day: datetime.date, person_ref: str = "person") -> Subquery:
         .order_by("starts_on")
         .values("ends_on")[:1]
     )
-
-
-def _long(date: datetime.date) -> str:
-    return date_format(date, "j F Y")
 
 
 @dataclass
@@ -90,7 +86,7 @@ def absences_apply_returns(*, today: datetime.date | None = None) -> ReturnResul
             days = (absence.ends_on - paused_from).days + 1
             new_due += datetime.timedelta(days=days)
             reasons.append(
-                f"Absence from {_long(absence.starts_on)} to {_long(absence.ends_on)}: "
+                f"Absence from {long_date(absence.starts_on)} to {long_date(absence.ends_on)}: "
                 f"due date paused for {days} day{'s' if days != 1 else ''}"
             )
         if new_due == due:
@@ -102,7 +98,7 @@ def absences_apply_returns(*, today: datetime.date | None = None) -> ReturnResul
             AssignmentEvent(
                 assignment_id=assignment.pk,
                 kind=EventKind.EXTENDED,
-                reason=("; ".join(reasons) + f", so it is now due by {_long(new_due)}.")[:500],
+                reason=("; ".join(reasons) + f", so it is now due by {long_date(new_due)}.")[:500],
                 data={
                     "old_due_date": due.isoformat(),
                     "due_date": new_due.isoformat(),

@@ -1,5 +1,5 @@
-"""Exemptions, extensions, learners' requests (for more time or an exemption) and completions
-entered by hand.
+"""Exemptions, extensions and learners' requests (for more time or an exemption). Completions
+entered by hand are in `completions`.
 
 Each write records a ledger event on the assignment and an audit event, in the same
 transaction.
@@ -8,16 +8,14 @@ transaction.
 import datetime
 import logging
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
-from compliance.access import user_is_compliance_admin, user_may_decide_request
+from compliance.access import require_compliance_admin, user_may_decide_request
 from compliance.audit.services import audit_event_record
 from compliance.models import (
     Assignment,
@@ -30,23 +28,15 @@ from compliance.models import (
     ExtensionRequest,
     RequestKind,
 )
-from compliance.people.models import Person
 from compliance.signals import extension_request_decided, extension_requested
-from courses.models import Completion, CompletionSource, CoursePage
-from courses.services.completions import completion_record, completion_void
+from courses.dates import long_date
 
 logger = logging.getLogger(__name__)
 
-EARLIEST_COMPLETION = datetime.date(1900, 1, 1)
 # The longest extension: this many days after the current due date (or today, if later).
 MAX_EXTENSION_DAYS = 365
 # The longest reason, evidence or note a person may write (the forms and the API say the same).
 MAX_TEXT = 2000
-
-
-def _require_admin(actor) -> None:
-    if not user_is_compliance_admin(actor):
-        raise PermissionDenied("Only compliance administrators may do this.")
 
 
 def _require_open(assignment: Assignment) -> None:
@@ -54,15 +44,6 @@ def _require_open(assignment: Assignment) -> None:
         raise ValidationError(
             f"This assignment is {assignment.get_state_display().lower()}: only open ones can change."
         )
-
-
-def _long_date(date: datetime.date) -> str:
-    return date_format(date, "j F Y")
-
-
-def _who(person: Person) -> str:
-    """How the audit trail names a person: searchable by name and by staff number."""
-    return f"{person.full_name} ({person.staff_number})"
 
 
 def extension_latest_date(*, assignment: Assignment, today: datetime.date | None = None) -> datetime.date:
@@ -82,20 +63,20 @@ def _check_new_due_date(
     current = assignment.effective_due_date
     if new_due_date < today:
         raise ValidationError(
-            {field: f"The new due date, {_long_date(new_due_date)}, has already passed: choose today or later."},
+            {field: f"The new due date, {long_date(new_due_date)}, has already passed: choose today or later."},
             code="in_the_past",
         )
     if new_due_date <= current:
         raise ValidationError(
-            {field: f"Choose a date after the current due date, {_long_date(current)}."}, code="too_early"
+            {field: f"Choose a date after the current due date, {long_date(current)}."}, code="too_early"
         )
     latest = extension_latest_date(assignment=assignment, today=today)
     if new_due_date > latest:
-        after = "today" if today > current else f"the current due date, {_long_date(current)}"
+        after = "today" if today > current else f"the current due date, {long_date(current)}"
         raise ValidationError(
             {
                 field: f"The new due date can be at most {MAX_EXTENSION_DAYS} days after {after}: "
-                f"choose {_long_date(latest)} or earlier."
+                f"choose {long_date(latest)} or earlier."
             },
             code="too_late",
         )
@@ -115,7 +96,7 @@ def exemption_grant(
     source: str = "admin",
     today: datetime.date | None = None,
 ) -> Exemption:
-    _require_admin(actor)
+    require_compliance_admin(actor)
     assignment = (
         Assignment.objects.select_for_update(of=("self",)).select_related("person", "requirement").get(pk=assignment.pk)
     )
@@ -156,8 +137,8 @@ def _grant_exemption(
     audit_event_record(
         action="exemption_granted",
         obj=exemption,
-        summary=f"Exempted {_who(assignment.person)} from '{assignment.requirement}'"
-        + (f" until {_long_date(until)}" if until else ""),
+        summary=f"Exempted {str(assignment.person)} from '{assignment.requirement}'"
+        + (f" until {long_date(until)}" if until else ""),
         source=source,
         actor=actor,
         changes={"assignment": assignment.pk, "reason": reason, "until": until.isoformat() if until else None},
@@ -167,7 +148,7 @@ def _grant_exemption(
 
 @transaction.atomic
 def exemption_revoke(*, exemption: Exemption, actor: AbstractBaseUser, reason: str, source: str = "admin") -> Exemption:
-    _require_admin(actor)
+    require_compliance_admin(actor)
     exemption = (
         Exemption.objects.select_for_update(of=("self",))
         .select_related("assignment__person", "assignment__requirement")
@@ -186,7 +167,7 @@ def exemption_revoke(*, exemption: Exemption, actor: AbstractBaseUser, reason: s
     audit_event_record(
         action="exemption_revoked",
         obj=exemption,
-        summary=f"Exemption of {_who(exemption.assignment.person)} from '{exemption.assignment.requirement}' revoked",
+        summary=f"Exemption of {str(exemption.assignment.person)} from '{exemption.assignment.requirement}' revoked",
         source=source,
         actor=actor,
         changes={"reason": reason},
@@ -235,7 +216,7 @@ def _grant_extension(
     audit_event_record(
         action="extension_granted",
         obj=extension,
-        summary=f"Extended '{assignment.requirement}' for {_who(assignment.person)} to {_long_date(new_due_date)}",
+        summary=f"Extended '{assignment.requirement}' for {str(assignment.person)} to {long_date(new_due_date)}",
         source=source,
         actor=actor,
         changes={"assignment": assignment.pk, "from": previous.isoformat(), "to": new_due_date.isoformat()},
@@ -253,7 +234,7 @@ def extension_grant(
     source: str = "admin",
     today: datetime.date | None = None,
 ) -> Extension:
-    _require_admin(actor)
+    require_compliance_admin(actor)
     assignment = (
         Assignment.objects.select_for_update(of=("self",)).select_related("requirement", "person").get(pk=assignment.pk)
     )
@@ -322,8 +303,8 @@ def extension_request_create(
     audit_event_record(
         action="extension_requested",
         obj=request,
-        summary=f"{_who(assignment.person)} asked for more time for '{assignment.requirement}', "
-        f"until {_long_date(requested_due_date)}",
+        summary=f"{str(assignment.person)} asked for more time for '{assignment.requirement}', "
+        f"until {long_date(requested_due_date)}",
         source="site",
         actor=user,
         changes={"assignment": assignment.pk, "reason": reason},
@@ -369,7 +350,7 @@ def exemption_request_create(
         raise ValidationError({"reason": "Say why you should be exempted."})
     if until is not None and until < today:
         raise ValidationError(
-            {"exempt_until": f"The date, {_long_date(until)}, has already passed: choose today or later, or none."},
+            {"exempt_until": f"The date, {long_date(until)}, has already passed: choose today or later, or none."},
             code="in_the_past",
         )
     try:
@@ -395,8 +376,8 @@ def exemption_request_create(
     audit_event_record(
         action="exemption_requested",
         obj=request,
-        summary=f"{_who(assignment.person)} asked to be exempted from '{assignment.requirement}'"
-        + (f" until {_long_date(until)}" if until else ""),
+        summary=f"{str(assignment.person)} asked to be exempted from '{assignment.requirement}'"
+        + (f" until {long_date(until)}" if until else ""),
         source="site",
         actor=user,
         changes={"assignment": assignment.pk, "reason": reason, "evidence": evidence},
@@ -485,86 +466,17 @@ def extension_request_decide(
     if exemption:
         action = "exemption_request_" + request.status
         what = f"to be exempted from '{request.assignment.requirement}'" + (
-            f" (until {_long_date(request.exempt_until)})" if request.exempt_until else ""
+            f" (until {long_date(request.exempt_until)})" if request.exempt_until else ""
         )
     else:
         action = "extension_request_" + request.status
-        what = f"for more time for '{request.assignment.requirement}' (until {_long_date(request.requested_due_date)})"
+        what = f"for more time for '{request.assignment.requirement}' (until {long_date(request.requested_due_date)})"
     audit_event_record(
         action=action,
         obj=request,
-        summary=f"Request from {_who(person)} {what} {request.status}",
+        summary=f"Request from {str(person)} {what} {request.status}",
         source=source,
         actor=actor,
         changes={"note": note},
     )
     return request
-
-
-@transaction.atomic
-def completion_enter_manually(
-    *,
-    person: Person,
-    course: CoursePage,
-    completed_on: datetime.date,
-    reason: str,
-    evidence: str,
-    actor: AbstractBaseUser,
-    score: Decimal | None = None,
-    source: str = "admin",
-) -> tuple[Completion, bool]:
-    """A completion entered by an administrator, with the reason and the evidence seen."""
-    _require_admin(actor)
-    if not reason.strip() or not evidence.strip():
-        raise ValidationError("A manual completion needs a reason and a description of the evidence.")
-    if completed_on > timezone.localdate():
-        raise ValidationError({"completed_on": "The completion date is in the future."})
-    if completed_on < EARLIEST_COMPLETION:
-        # The same bound as the import: an earlier year is a typing mistake.
-        raise ValidationError({"completed_on": f"The completion date is before {EARLIEST_COMPLETION:%d/%m/%Y}."})
-    completed_at = timezone.make_aware(datetime.datetime.combine(completed_on, datetime.time(12)))
-    completion, created = completion_record(
-        user=person.user,
-        course=course,
-        source=CompletionSource.MANUAL,
-        idempotency_key=f"manual:{person.staff_number}:{course.course_code}:{completed_on.isoformat()}",
-        completed_at=completed_at,
-        score=score,
-        recorded_by=actor,
-        reason=reason.strip(),
-        evidence=evidence.strip(),
-    )
-    if created:
-        audit_event_record(
-            action="completion_entered",
-            obj=completion,
-            summary=f"{course.course_code} completed on {_long_date(completed_on)} entered for {_who(person)}",
-            source=source,
-            actor=actor,
-            changes={"reason": reason, "evidence": evidence},
-        )
-    return completion, created
-
-
-@transaction.atomic
-def completion_void_audited(
-    *, completion: Completion, actor: AbstractBaseUser, reason: str, source: str = "admin"
-) -> Completion:
-    _require_admin(actor)
-    if not reason.strip():
-        raise ValidationError({"reason": "Give the reason for voiding the completion."})
-    already = completion.voided_at is not None
-    learner_person = Person.objects.filter(user_id=completion.user_id).first()
-    learner = _who(learner_person) if learner_person else str(completion.user)
-    course_code = completion.course.course_code
-    completion = completion_void(completion=completion, voided_by=actor, reason=reason)
-    if not already:
-        audit_event_record(
-            action="completion_voided",
-            obj=completion,
-            summary=f"Completion {completion.pk} voided: {course_code} by {learner}",
-            source=source,
-            actor=actor,
-            changes={"reason": reason},
-        )
-    return completion

@@ -15,6 +15,7 @@ from django.db import transaction
 from compliance.audit.services import audit_event_record
 from compliance.models import RecurrenceKind, Requirement, TriggerKind
 from compliance.models.requirements import RULE_FIELDS
+from courses.resilient import task_named
 
 
 def add_months(date: datetime.date, months: int) -> datetime.date:
@@ -227,8 +228,6 @@ def requirement_save(
 ) -> Requirement:
     """Validate and save a requirement, record what changed, and resync its assignments once
     the transaction commits."""
-    from compliance.tasks import sync_requirement
-
     creating = requirement.pk is None
     if previous is None and not creating:
         previous = requirement_snapshot(Requirement.objects.get(pk=requirement.pk))
@@ -250,5 +249,5 @@ def requirement_save(
         actor=actor,
         changes=changes,
     )
-    sync_requirement.delay_on_commit(requirement.pk)
+    task_named("compliance.tasks.sync_requirement").delay_on_commit(requirement.pk)
     return requirement

@@ -5,7 +5,6 @@ retry failed while a service was down, or the beat itself was down at that time.
 idempotent, so running one again is safe."""
 
 import datetime
-import importlib
 import logging
 import zoneinfo
 
@@ -14,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from compliance.models import DayRun
+from courses.resilient import task_named
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,6 @@ def _due_at(crontab, now: datetime.datetime) -> datetime.datetime | None:
 
 def daily_runs_catch_up(*, now: datetime.datetime | None = None) -> list[str]:
     """Enqueue again every daily job whose run today is missing or lost. Returns their names."""
-    from celery import current_app
     from django_celery_beat.models import PeriodicTask
 
     now = now or timezone.now()
@@ -78,8 +77,7 @@ def daily_runs_catch_up(*, now: datetime.datetime | None = None) -> list[str]:
             if run.finished_at or latest > now - STALE:
                 continue
         DayRun.objects.update_or_create(job=periodic.task, day=due_at.date(), defaults={"queued_at": now})
-        importlib.import_module(periodic.task.rsplit(".", 1)[0])
-        current_app.tasks[periodic.task].delay_on_commit()
+        task_named(periodic.task).delay_on_commit()
         logger.warning("Daily job %s had not finished today: enqueued again", periodic.task)
         again.append(periodic.task)
     return again

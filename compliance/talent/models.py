@@ -94,10 +94,8 @@ class TalentProgrammePage(Page):
         return bool(self.positive_action and self.positive_action_criteria.strip())
 
     def get_context(self, request, *args, **kwargs):
-        from compliance.talent.selectors import programme_cohorts
-
         context = super().get_context(request, *args, **kwargs)
-        context["cohorts"] = programme_cohorts(programme=self)
+        context["cohorts"] = list(self.cohorts.with_rules().order_by("starts_on"))
         return context
 
 
@@ -109,6 +107,15 @@ class TalentProgrammeOwner(Orderable):
 
     class Meta(Orderable.Meta):
         constraints = [models.UniqueConstraint(fields=["programme", "user"], name="talent_owner_once")]
+
+
+class CohortQuerySet(models.QuerySet):
+    def with_rules(self) -> "CohortQuerySet":
+        """With the programme and the eligibility lists loaded, in a fixed number of queries."""
+        return self.select_related("programme").prefetch_related(
+            models.Prefetch("ranks", queryset=RankOrGrade.objects.only("id", "name")),
+            models.Prefetch("units", queryset=OrgUnit.objects.only("id", "name", "path")),
+        )
 
 
 class Cohort(models.Model):
@@ -134,6 +141,8 @@ class Cohort(models.Model):
         verbose_name="selection panel",
         help_text="Who scores and selects, with the programme's owners.",
     )
+
+    objects = CohortQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "pk"]

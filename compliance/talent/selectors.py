@@ -8,10 +8,10 @@ self-declaration (which has no accessor from an application)."""
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from compliance.access import below_q
-from compliance.people.models import LeadershipLevel, OrgUnit, Person, RankOrGrade, WorkerType
+from compliance.people.models import LeadershipLevel, OrgUnit, Person, WorkerType
 from compliance.talent.models import (
     PANEL_STATUSES,
     Application,
@@ -20,7 +20,6 @@ from compliance.talent.models import (
     Cohort,
     Milestone,
     SelfDeclaration,
-    TalentProgrammePage,
 )
 
 # The applicant's fields a panel or a line manager may see with an application.
@@ -108,28 +107,17 @@ def eligibility_refusals(*, cohort: Cohort, person: Person | None, today: dateti
     return reasons
 
 
-def _cohorts() -> QuerySet[Cohort]:
-    return Cohort.objects.select_related("programme").prefetch_related(
-        Prefetch("ranks", queryset=RankOrGrade.objects.only("id", "name")),
-        Prefetch("units", queryset=OrgUnit.objects.only("id", "name", "path")),
-    )
-
-
-def programme_cohorts(*, programme: TalentProgrammePage) -> list[Cohort]:
-    return list(_cohorts().filter(programme=programme).order_by("starts_on"))
-
-
 def open_cohorts(*, today: datetime.date) -> list[Cohort]:
     """Cohorts taking applications today, on live programmes, with their rules loaded."""
     return list(
-        _cohorts()
+        Cohort.objects.with_rules()
         .filter(applications_open_on__lte=today, applications_close_on__gte=today, programme__live=True)
         .order_by("applications_close_on", "programme__title", "pk")
     )
 
 
 def cohort_for_apply(*, pk: int) -> Cohort | None:
-    return _cohorts().filter(pk=pk, programme__live=True).first()
+    return Cohort.objects.with_rules().filter(pk=pk, programme__live=True).first()
 
 
 def my_applications(*, person: Person | None) -> list[Application]:

@@ -1,3 +1,4 @@
+from .catalogue import CatalogueIndexPage, ProgrammePage
 from .completion import Completion, CompletionSource
 from .learning import (
     Certificate,
@@ -9,7 +10,7 @@ from .learning import (
     Reflection,
     ReflectionPromptDelivery,
 )
-from .pages import CatalogueIndexPage, CourseAudienceTag, CoursePage, DeliveryMode, ModulePage, ProgrammePage, Topic
+from .pages import CourseAudienceTag, CoursePage, DeliveryMode, ModulePage, Topic
 from .rights import Rights
 from .scorm import CompletionRule, ScormAttempt, ScormModulePage, ScormPackage, ScormVersion
 from .sessions import Booking, BookingStatus, FaceToFaceSession

@@ -1,5 +1,11 @@
-"""The catalogue's page tree: catalogue > programme > course > module (a course may also sit
-directly under the catalogue)."""
+"""A course and its modules: the pages L&D write, in tree order. The catalogue and programme
+pages above them are in `catalogue`.
+
+A page serves itself (Wagtail calls its `get_context` for a visit and for a preview): it
+reads the page structure through its own methods here and the learner's state through
+`courses.selectors.pages`, which imports no page model."""
+
+from dataclasses import dataclass
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
@@ -15,26 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import CourseOverviewBlock, ModuleBodyBlock
-
-
-class CatalogueIndexPage(Page):
-    """The training catalogue at /training/, filterable without JavaScript."""
-
-    intro = RichTextField(blank=True, features=["bold", "italic", "link", "ol", "ul"])
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = ["courses.ProgrammePage", "courses.CoursePage"]
-    max_count = 1
-
-    def get_context(self, request, *args, **kwargs):
-        from courses.selectors import catalogue_courses, catalogue_filter_form
-
-        context = super().get_context(request, *args, **kwargs)
-        form = catalogue_filter_form(data=request.GET)
-        context["filter_form"] = form
-        context["courses"] = catalogue_courses(catalogue=self, filters=form.cleaned_data if form.is_valid() else {})
-        context["filtered"] = any(request.GET.get(name) for name in form.fields)
-        return context
+from courses.models.learning import ModuleProgress
 
 
 class Topic(models.Model):
@@ -56,26 +43,6 @@ class DeliveryMode(models.TextChoices):
     ONLINE = "online", "Online"
     BLENDED = "blended", "Blended (online and face-to-face)"
     FACE_TO_FACE = "face_to_face", "Face-to-face"
-
-
-class ProgrammePage(Page):
-    """A programme groups courses: Moral Courage's stages, Learning from our History's versions."""
-
-    intro = models.TextField(help_text="One or two sentences for the catalogue.")
-    body = StreamField(CourseOverviewBlock(), blank=True, use_json_field=True)
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("topic"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-    parent_page_types = ["courses.CatalogueIndexPage"]
-    subpage_types = ["courses.CoursePage"]
-
-    def get_context(self, request, *args, **kwargs):
-        from courses.selectors import programme_courses
-
-        context = super().get_context(request, *args, **kwargs)
-        context["courses"] = programme_courses(programme=self)
-        return context
 
 
 class CourseAudienceTag(TaggedItemBase):
@@ -163,8 +130,12 @@ class CoursePage(Page):
     def reflection_week_list(self) -> list[int]:
         return sorted({int(part) for part in self.reflection_weeks.split(",") if part.strip()})
 
+    def module_pages(self):
+        """The course's live modules, in order."""
+        return ModulePage.objects.child_of(self).live().order_by("path")
+
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_page_context
+        from courses.selectors.pages import course_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_context(course=self, user=request.user))
@@ -213,8 +184,28 @@ class ModulePage(Page):
         # moves on (courses.views.module_move), answers or completes.
         return super().serve(request, *args, **kwargs)
 
+    def progress_for(self, user) -> ModuleProgress | None:
+        """The learner's progress on this module in their current enrolment (the open one, else the latest)."""
+        return (
+            ModuleProgress.objects.filter(
+                enrolment__user=user, enrolment__course__path=self.path[: -self.steplen], module=self
+            )
+            .order_by(models.F("enrolment__completed_at").desc(nulls_first=True), "-enrolment_id")
+            .first()
+        )
+
+    def place(self) -> "CoursePlace":
+        """The course this module is in and where it stands among the course's live modules."""
+        course = CoursePage.objects.filter(path=self.path[: -self.steplen]).first()
+        modules = (
+            list(course.module_pages().only("pk", "title", "url_path", "path", "depth")) if course is not None else []
+        )
+        return CoursePlace(
+            course=course, modules=modules, index=next((i for i, m in enumerate(modules) if m.pk == self.pk), 0)
+        )
+
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import module_page_context
+        from courses.selectors.pages import module_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
@@ -228,3 +219,21 @@ class ModulePage(Page):
             )
         )
         return context
+
+
+@dataclass(frozen=True)
+class CoursePlace:
+    """A module's course, the course's live modules in order, and the module's index among them."""
+
+    course: CoursePage | None
+    modules: list[ModulePage]
+    index: int
+
+    def context(self) -> dict:
+        """What a module page shows of its place: "Module 2 of 4", the previous and next module."""
+        return {
+            "module_number": self.index + 1,
+            "module_total": len(self.modules),
+            "previous_module": self.modules[self.index - 1] if self.index > 0 else None,
+            "next_module": self.modules[self.index + 1] if self.index + 1 < len(self.modules) else None,
+        }

@@ -15,7 +15,7 @@ from django.db.models import Q
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
-from courses.models.learning import Enrolment, ModuleProgress, ProgressStatus
+from courses.models.learning import Enrolment, ProgressStatus
 from courses.models.pages import CoursePage, ModulePage
 
 
@@ -127,6 +127,26 @@ class ScormModulePage(ModulePage):
     def clean(self):
         Page.clean(self)
 
+    def attempts_for(self, user) -> dict[str, "ScormAttempt"]:
+        """The learner's data for each SCO of this module's package, from their current
+        enrolment (the open one, else the latest): what a new launch resumes from."""
+        enrolment = (
+            Enrolment.objects.filter(user=user, course__path=self.path[: -self.steplen])
+            .order_by(models.F("completed_at").desc(nulls_first=True), "-pk")
+            .first()
+        )
+        if enrolment is None:
+            return {}
+        attempts = ScormAttempt.objects.filter(enrolment=enrolment, module=self, package_id=self.package_id)
+        return {a.sco: a for a in attempts}
+
+    def progress_status(self, user) -> str:
+        """not_started, in_progress or completed, in the learner's current enrolment."""
+        progress = self.progress_for(user)
+        if progress is None:
+            return "not_started"
+        return "completed" if progress.status == ProgressStatus.COMPLETED else "in_progress"
+
     def get_context(self, request, *args, **kwargs):
         from courses.scorm.player import player_context
 
@@ -199,29 +219,3 @@ class ScormAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.sco} {self.completion_status}"
-
-
-def scorm_attempts_for(*, user, module: ModulePage, package: ScormPackage) -> dict[str, ScormAttempt]:
-    """The learner's data for each SCO of the package in this module, from their current
-    enrolment (the open one, else the latest): what a new launch resumes from."""
-    course_path = module.path[: -ModulePage.steplen]
-    enrolment = (
-        Enrolment.objects.filter(user=user, course__path=course_path)
-        .order_by(models.F("completed_at").desc(nulls_first=True), "-pk")
-        .first()
-    )
-    if enrolment is None:
-        return {}
-    return {a.sco: a for a in ScormAttempt.objects.filter(enrolment=enrolment, module=module, package=package)}
-
-
-def module_progress_status(*, user, module: ModulePage) -> str:
-    course_path = module.path[: -ModulePage.steplen]
-    progress = (
-        ModuleProgress.objects.filter(enrolment__user=user, enrolment__course__path=course_path, module=module)
-        .order_by(models.F("enrolment__completed_at").desc(nulls_first=True), "-enrolment_id")
-        .first()
-    )
-    if progress is None:
-        return "not_started"
-    return "completed" if progress.status == ProgressStatus.COMPLETED else "in_progress"

@@ -13,7 +13,7 @@ from django.db.models import Q
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
-from courses.models.learning import Enrolment
+from courses.models.learning import Enrolment, ProgressStatus
 from courses.models.pages import CoursePage, ModulePage
 
 
@@ -122,6 +122,15 @@ class VideoModulePage(ModulePage):
 
     def clean(self):
         Page.clean(self)
+
+    def watched_by(self, user) -> tuple["VideoProgress | None", bool]:
+        """How much the learner has watched, and whether the module is complete, in their
+        current enrolment (the open one, else the latest)."""
+        latest = self.progress_for(user)
+        if latest is None:
+            return None, False
+        watched = VideoProgress.objects.filter(enrolment_id=latest.enrolment_id, module=self).first()
+        return watched, latest.status == ProgressStatus.COMPLETED
 
     def get_context(self, request, *args, **kwargs):
         from courses.video.player import player_context

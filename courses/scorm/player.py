@@ -6,8 +6,6 @@ nothing (the learner's first Initialize starts the course, as a native module's 
 from django.urls import reverse
 
 from courses.access import active_user
-from courses.models.pages import CoursePage, ModulePage
-from courses.models.scorm import ScormModulePage, module_progress_status, scorm_attempts_for
 from courses.scorm.content import IFRAME_SANDBOX, content_origin, site_origin, token_issue
 from courses.scorm.runtime import judge, launch_cmi, meets_rule
 
@@ -27,20 +25,13 @@ def _status_label(attempt, outcome, done: bool) -> tuple[str, str]:
     return "in_progress", "In progress"
 
 
-def player_context(*, module: ScormModulePage, request, preview: bool) -> dict:
+def player_context(*, module, request, preview: bool) -> dict:
+    """The context of a ScormModulePage's own page (it calls this from `get_context`)."""
     user = request.user
     package = module.package
-    course = CoursePage.objects.filter(path=module.path[: -ModulePage.steplen]).first()
-    siblings = (
-        list(
-            ModulePage.objects.child_of(course).live().order_by("path").only("pk", "title", "url_path", "path", "depth")
-        )
-        if course
-        else []
-    )
-    index = next((i for i, m in enumerate(siblings) if m.pk == module.pk), 0)
+    place = module.place()
     tracked = active_user(user) and not preview
-    attempts = scorm_attempts_for(user=user, module=module, package=package) if tracked else {}
+    attempts = module.attempts_for(user) if tracked else {}
     learner_id, name = (str(user.pk), learner_name(user)) if active_user(user) else ("preview", "Preview")
     steps = []
     for number, step in enumerate(package.steps):
@@ -89,9 +80,9 @@ def player_context(*, module: ScormModulePage, request, preview: bool) -> dict:
         request.scorm_content_origin = origin
         token = token_issue(package_id=package.pk, user_id=user.pk, content=origin, site=site_origin(request))
         launch_base = origin + reverse("courses:scorm_launch", args=[token, 0])[: -len("0/")]
-    module_status = module_progress_status(user=user, module=module) if tracked else "not_started"
+    module_status = module.progress_status(user) if tracked else "not_started"
     return {
-        "course": course,
+        "course": place.course,
         "package": package,
         "steps": steps,
         "current_step": current,
@@ -106,8 +97,6 @@ def player_context(*, module: ScormModulePage, request, preview: bool) -> dict:
             "current": current["number"],
         },
         "module_completed": module_status == "completed",
-        "module_number": index + 1,
-        "module_total": len(siblings),
-        "next_module": siblings[index + 1] if index + 1 < len(siblings) else None,
+        **place.context(),
         "preview": preview,
     }

@@ -24,7 +24,7 @@ from courses.scorm.archive import PackageError, check_path
 from courses.scorm.content import launch_policy, package_policy, site_origin, token_read
 from courses.scorm.player import learner_name
 from courses.scorm.runtime import launch_cmi
-from courses.selectors import live_page
+from courses.selectors.learning import live_page
 from courses.services.errors import LearningError
 from courses.services.scorm import scorm_runtime_commit, scorm_runtime_initialize
 

@@ -4,40 +4,18 @@ watched. Reads only: pressing play is what starts the course."""
 
 from urllib.parse import urlsplit
 
-from django.db.models import F
 from django.urls import reverse
 
 from courses.access import active_user
-from courses.models.learning import ModuleProgress, ProgressStatus
-from courses.models.pages import CoursePage, ModulePage
-from courses.models.video import VideoModulePage, VideoProgress
 
 
-def _progress(*, user, module: VideoModulePage) -> tuple[VideoProgress | None, bool]:
-    course_path = module.path[: -ModulePage.steplen]
-    latest = (
-        ModuleProgress.objects.filter(enrolment__user=user, enrolment__course__path=course_path, module=module)
-        .order_by(F("enrolment__completed_at").desc(nulls_first=True), "-enrolment_id")
-        .first()
-    )
-    if latest is None:
-        return None, False
-    watched = VideoProgress.objects.filter(enrolment_id=latest.enrolment_id, module=module).first()
-    return watched, latest.status == ProgressStatus.COMPLETED
-
-
-def player_context(*, module: VideoModulePage, request, preview: bool) -> dict:
+def player_context(*, module, request, preview: bool) -> dict:
+    """The context of a VideoModulePage's own page (it calls this from `get_context`)."""
     user = request.user
     video = module.video
-    course = CoursePage.objects.filter(path=module.path[: -ModulePage.steplen]).first()
-    siblings = (
-        list(ModulePage.objects.child_of(course).live().order_by("path").only("pk", "title", "url_path", "path"))
-        if course
-        else []
-    )
-    index = next((i for i, m in enumerate(siblings) if m.pk == module.pk), 0)
+    place = module.place()
     tracked = active_user(user) and not preview
-    watched, completed = _progress(user=user, module=module) if tracked else (None, False)
+    watched, completed = module.watched_by(user) if tracked else (None, False)
     if video.url:
         parts = urlsplit(video.url)
         request.video_media_origin = f"{parts.scheme}://{parts.netloc}"
@@ -47,7 +25,7 @@ def player_context(*, module: VideoModulePage, request, preview: bool) -> dict:
     duration = video.duration_seconds
     percent = int(min(watched.watched_seconds * 100 / duration, 100)) if watched and duration else 0
     return {
-        "course": course,
+        "course": place.course,
         "video": video,
         "video_source": source,
         "video_source_type": source_type,
@@ -56,8 +34,6 @@ def player_context(*, module: VideoModulePage, request, preview: bool) -> dict:
         "watched_percent": percent,
         "resume_at": float(watched.position_seconds) if watched else 0,
         "module_completed": completed,
-        "module_number": index + 1,
-        "module_total": len(siblings),
-        "next_module": siblings[index + 1] if index + 1 < len(siblings) else None,
+        **place.context(),
         "preview": preview,
     }

@@ -28,6 +28,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from courses.conf import lms_setting
+from courses.resilient import task_named
 
 from .lrs import LrsError, lrs_config, lrs_session, statement_put
 from .models import Statement, StatementStatus
@@ -63,11 +64,11 @@ def max_attempts() -> int:
 
 def statements_enqueue(*, ids: list, countdown: float | None = None) -> None:
     """Enqueue sending after the current transaction commits (now, outside one)."""
-    from .tasks import send_statements
-
     if not ids:
         return
     keys = [str(pk) for pk in ids]
+
+    send_statements = task_named("courses.xapi.tasks.send_statements")
 
     def push():
         Statement.objects.filter(pk__in=keys, status=StatementStatus.PENDING).update(queued_at=timezone.now())

@@ -9,14 +9,13 @@ from compliance.audit.models import AuditEvent
 from compliance.models import Assignment, ExtensionRequest
 from compliance.selectors.assignments import Status, assignment_status, assignments_with_status
 from compliance.services.assignments import (
-    completion_enter_manually,
-    completion_void_audited,
     exemption_grant,
     exemption_revoke,
     extension_grant,
     extension_request_create,
     extension_request_decide,
 )
+from compliance.services.completions import completion_enter_manually, completion_void_audited
 from compliance.services.sync import sync_all
 from tests.compliance.factories import make_course, make_requirement
 from tests.factories import UserFactory, make_person

@@ -22,7 +22,7 @@ from courses.models import (
     ScormPackage,
     VideoProgress,
 )
-from courses.selectors import course_rates_for_ld
+from courses.selectors.rates import course_rates_for_ld
 from courses.services.completions import completion_record
 from tests.courses.conftest import make_course
 from tests.factories import UserFactory

@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from courses.models import Certificate, Completion, Evaluation, FaceToFaceSession, Reflection
-from courses.selectors import course_rates_for_ld
+from courses.selectors.rates import course_rates_for_ld
 from courses.services.completions import completion_record
 from courses.services.errors import LearningError
 from courses.services.learning import enrolment_start

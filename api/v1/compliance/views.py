@@ -24,8 +24,6 @@ from compliance.models import Assignment, Exemption, ExtensionRequest, ImportJob
 from compliance.models.requirements import requirement_rule_errors
 from compliance.people.models import Person
 from compliance.services.assignments import (
-    completion_enter_manually,
-    completion_void_audited,
     exemption_grant,
     exemption_request_create,
     exemption_revoke,
@@ -33,6 +31,7 @@ from compliance.services.assignments import (
     extension_request_create,
     extension_request_decide,
 )
+from compliance.services.completions import completion_enter_manually, completion_void_audited
 from compliance.services.requirements import requirement_save
 from compliance.services.sync import requirement_preview
 from courses.models import Completion, CoursePage

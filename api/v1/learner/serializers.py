@@ -5,7 +5,7 @@ submission."""
 from rest_framework import serializers
 
 from courses.models import Booking, FaceToFaceSession, Reflection
-from courses.selectors import MAX_ID
+from courses.selectors.learning import MAX_ID
 
 
 class ModuleProgressSerializer(serializers.Serializer):

@@ -24,7 +24,8 @@ from courses.models import (
     Reflection,
     ReflectionPromptDelivery,
 )
-from courses.selectors import learner_enrolments, live_page, module_rows_for, sessions_upcoming
+from courses.selectors.learning import learner_enrolments, live_page
+from courses.selectors.pages import module_rows, sessions_upcoming
 from courses.services.errors import LearningError
 from courses.services.learning import enrolment_start, knowledge_check_submit, module_visit
 from courses.services.reflection import evaluation_submit, reflection_save_for_module, reflection_save_for_prompt
@@ -85,7 +86,7 @@ class MyCourseView(LearnerView):
         if not enrolments:
             raise exceptions.NotFound("You have not started this course.")
         current = next((e for e in enrolments if e.completed_at is None), enrolments[0])
-        rows = module_rows_for(course=course, enrolment=current)
+        rows = module_rows(course=course, enrolment=current)
         data = _progress_row(current) | {
             "modules": [
                 {

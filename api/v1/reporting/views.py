@@ -17,7 +17,7 @@ from compliance.people.models import OrgUnit
 from compliance.reporting import selectors
 from compliance.reporting.forms import TEAM_PARAMETERS, TeamFilterForm
 from compliance.selectors.assignments import MANAGER, assignment_reason, assignment_status, person_assignments
-from courses.selectors import MAX_ID
+from courses.selectors.learning import MAX_ID
 
 from . import serializers as s
 
