@@ -24,6 +24,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils.cache import patch_cache_control
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 ADMIN_PREFIX = "/admin/"
 PERMISSIONS_POLICY = ", ".join(
@@ -109,3 +110,38 @@ class SessionLifetimeMiddleware:
             elif now - last_seen > LAST_SEEN_RESOLUTION:
                 session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class PersonalDataReporterFilter(SafeExceptionReporterFilter):
+    """Error reports (an email to `ADMINS`, or whatever a force sends them to) carry no personal
+    data: every form field and every local variable of the traceback is hidden, besides the
+    settings, cookies and headers Django hides already."""
+
+    # Where a query string also travels (a search for a name, a staff number in a filter).
+    hidden_meta = {"QUERY_STRING", "RAW_URI", "REQUEST_URI", "HTTP_REFERER"}
+
+    def get_safe_request_meta(self, request):
+        meta = super().get_safe_request_meta(request)
+        return {key: self.cleansed_substitute if key in self.hidden_meta else value for key, value in meta.items()}
+
+    def get_post_parameters(self, request):
+        return {} if request is None else dict.fromkeys(request.POST, self.cleansed_substitute)
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        return [
+            (name, self.cleansed_substitute) for name, _ in super().get_traceback_frame_variables(request, tb_frame)
+        ]
+
+
+class PersonalDataExceptionReporter(ExceptionReporter):
+    """Hides the query string's values and the names of uploaded files too (a search for a name,
+    an HR file named after a person)."""
+
+    def get_traceback_data(self):
+        data = super().get_traceback_data()
+        if self.request is not None:
+            substitute = self.filter.cleansed_substitute
+            data["request_GET_items"] = [(key, substitute) for key in self.request.GET]
+            data["request_insecure_uri"] = data.get("request_insecure_uri", "").split("?", 1)[0]
+            data["request_FILES_items"] = [(key, substitute) for key in self.request.FILES]
+        return data

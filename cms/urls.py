@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("compliance.reminders.urls")),
     path("", include("compliance.fairness.urls")),
     path("", include("compliance.talent.urls")),
+    path("", include("compliance.privacy.urls")),
 ]
 
 if settings.DEBUG:

@@ -88,6 +88,10 @@ def require_compliance_admin(user) -> None:
         raise PermissionDenied("Only compliance administrators may do this.")
 
 
+def user_may_answer_subject_access(*, user) -> bool:
+    return user_has_right(user=user, right=Right.ANSWER_SUBJECT_ACCESS)
+
+
 def user_sees_force_reports(*, user) -> bool:
     return user_has_right(user=user, right=Right.SEE_FORCE_REPORTS)
 

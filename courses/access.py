@@ -37,6 +37,7 @@ class Right(models.TextChoices):
     IMPORT_HR = "import_hr", "Send HR files through the API"
     READ_AUDIT_TRAIL = "read_audit_trail", "Search the audit trail"
     RESEND_LEARNING_RECORDS = "resend_learning_records", "See xAPI statements the LRS did not take; send them again"
+    ANSWER_SUBJECT_ACCESS = "answer_subject_access", "Answer subject access requests: everything held about one person"
 
 
 RIGHTS_APP = "courses"

@@ -39,6 +39,21 @@ def pinned_clock(request):
         yield traveller
 
 
+@pytest.fixture(scope="session", autouse=True)
+def logs_free_of_personal_data():
+    """Every line logged while the suite runs is scanned: none may hold an email address, a
+    person's name or an equality category (tests/privacy/logscan.py)."""
+    import logging
+
+    from tests.privacy.logscan import LogScan
+
+    scan = LogScan()
+    logging.getLogger().addHandler(scan)
+    yield scan
+    logging.getLogger().removeHandler(scan)
+    assert not scan.found, "log lines with personal data:\n" + "\n".join(sorted(set(scan.found))[:20])
+
+
 @pytest.fixture
 def on_postgres():
     """PostgreSQL-only behaviour (row locks, concurrency); CI runs these in its PostgreSQL pass."""
@@ -72,6 +87,7 @@ def restore_migration_data() -> None:
         importlib.import_module("cms.migrations.0002_site_pages").create(apps, None)
     importlib.import_module("compliance.people.migrations.0002_ranks_and_functions").create(apps, None)
     importlib.import_module("courses.migrations.0002_roles").create(apps, None)
+    importlib.import_module("courses.migrations.0003_subject_access_right").grant(apps, None)
     importlib.import_module("compliance.equality.migrations.0002_the_analyst").grant(apps, None)
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "compliance.reporting",
     "compliance.fairness",
     "compliance.talent",
+    "compliance.privacy",
     "courses",
     "courses.xapi",
     "api",
@@ -316,6 +317,10 @@ INCLUSION_LMS = {
 
 # The API's own DRF and schema settings (a host site with other DRF APIs can merge them).
 from api.conf import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401
+
+# Error reports hide every form field, query value and traceback variable (cms/security.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "cms.security.PersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "cms.security.PersonalDataExceptionReporter"
 
 LOGGING = {
     "version": 1,

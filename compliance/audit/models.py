@@ -2,6 +2,16 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+from courses.privacy import Basis, PersonalData, Retention
+
+
+def named_in(person) -> Q:
+    """The audit events that name a person: what they did, what was done to their record, and
+    every summary that names them ("Name (staff number)")."""
+    named = Q(object_type="person", object_id=str(person.pk)) | Q(summary__contains=f"({person.staff_number})")
+    return named | Q(actor_id=person.user_id) if person.user_id else named
 
 
 class AuditEvent(models.Model):
@@ -15,6 +25,18 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     summary = models.CharField(max_length=500)
     changes = models.JSONField(default=dict, blank=True)
+
+    personal_data = PersonalData(
+        about="An entry in the audit trail that names you: something you did, or something done to your record.",
+        purpose="To show who changed what, when and why.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.AUDIT,
+        seen_by="Compliance administrators.",
+        subject=named_in,
+        identity=("actor",),
+        free_text=("summary", "changes"),
+        other=("at", "source", "action", "object_type", "object_id"),
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

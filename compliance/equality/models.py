@@ -9,6 +9,8 @@ A blank value means "not recorded", which is reported as a category of its own.
 
 from django.db import models
 
+from courses.privacy import Basis, PersonalData, Retention
+
 PREFER_NOT_TO_SAY = ("prefer_not_to_say", "Prefer not to say")
 
 
@@ -81,6 +83,21 @@ class EqualityRecord(models.Model):
     religion = models.CharField(max_length=20, choices=Religion.choices, blank=True)
     age_band = models.CharField(max_length=20, choices=AgeBand.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    personal_data = PersonalData(
+        about=(
+            "Your equality monitoring information from HR: sex, ethnicity, disability, "
+            "sexual orientation, religion and age band."
+        ),
+        purpose="To check that training and progression are fair, in aggregate only.",
+        basis=Basis.EQUALITY_MONITORING,
+        retention=Retention.EQUALITY,
+        seen_by="Nobody as a record: the D&I analyst sees only suppressed, perturbed aggregate tables.",
+        subject="person",
+        identity=("person",),
+        special=("sex", "ethnicity", "disability", "sexual_orientation", "religion", "age_band"),
+        other=("updated_at",),
+    )
 
     class Meta:
         default_permissions = ()

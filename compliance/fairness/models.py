@@ -10,6 +10,8 @@ is ever shown; there is no admin, API or template for a release.
 from django.conf import settings
 from django.db import models
 
+from courses.privacy import Basis, NoPersonalData, PersonalData, Retention
+
 
 class Release(models.Model):
     """The counts behind one table (measure, characteristic, breakdown) for one week."""
@@ -21,6 +23,10 @@ class Release(models.Model):
     threshold = models.PositiveIntegerField()
     inputs = models.JSONField()
     taken_at = models.DateTimeField()
+
+    personal_data = NoPersonalData(
+        "A week's counts behind the fairness tables: figures without names or ids, perturbed and suppressed when shown."
+    )
 
     class Meta:
         default_permissions = ()
@@ -47,6 +53,17 @@ class CommunityBenchmark(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     loaded_at = models.DateTimeField()
+
+    personal_data = PersonalData(
+        about="A community population table the D&I analyst loaded, with who loaded it.",
+        purpose="To compare the workforce with the community it serves.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.AGGREGATES,
+        seen_by="The D&I analyst.",
+        subject="loaded_by",
+        identity=("loaded_by",),
+        other=("area", "source", "shares", "file_name", "loaded_at"),
+    )
 
     class Meta:
         default_permissions = ()

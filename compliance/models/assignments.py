@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from compliance.people.models.organisation import Person
+from courses.privacy import Basis, PersonalData, Retention
 
 from .requirements import Requirement, TriggerKind
 
@@ -54,6 +55,38 @@ class Assignment(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    personal_data = PersonalData(
+        about="A piece of required training assigned to you: why, when it is due, and how it was met.",
+        purpose="To know who must complete what by when, and to prove it.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, their line managers up the chain, L&D and compliance administrators.",
+        subject="person",
+        identity=("person",),
+        training=(
+            "requirement",
+            "cycle",
+            "is_current",
+            "trigger",
+            "trigger_date",
+            "reason_context",
+            "due_date",
+            "counts_from",
+            "state",
+            "satisfied_by",
+            "satisfied_on",
+            "valid_until",
+            "expired_at",
+            "started_at",
+            "exemption",
+            "exempt_until",
+            "extended_due_date",
+            "withdrawn_at",
+            "withdrawn_reason",
+        ),
+        other=("created_at", "updated_at"),
+    )
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -111,6 +144,19 @@ class AssignmentEvent(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
+    personal_data = PersonalData(
+        about="The history of an assignment: each change, who made it and why.",
+        purpose="To show how an assignment came to its state.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, their line managers up the chain, L&D and compliance administrators.",
+        subject="assignment__person",
+        identity=("actor",),
+        training=("assignment", "kind"),
+        free_text=("reason", "data"),
+        other=("at",),
+    )
+
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["assignment", "at"], name="assignment_event_at")]
@@ -134,6 +180,19 @@ class Exemption(models.Model):
         "compliance.ExtensionRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="exemption"
     )
 
+    personal_data = PersonalData(
+        about="An exemption from required training: why, until when, who approved it.",
+        purpose="To record decisions not to require training.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, their line managers up the chain, L&D and compliance administrators.",
+        subject="assignment__person",
+        identity=("approved_by", "revoked_by"),
+        training=("assignment", "until", "request"),
+        free_text=("reason", "revoke_reason"),
+        other=("granted_at", "revoked_at"),
+    )
+
     class Meta:
         ordering = ["-granted_at"]
         constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="exemption_has_reason")]
@@ -151,6 +210,19 @@ class Extension(models.Model):
     granted_at = models.DateTimeField(auto_now_add=True)
     request = models.OneToOneField(
         "compliance.ExtensionRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="extension"
+    )
+
+    personal_data = PersonalData(
+        about="More time granted for required training: the new date, why, who approved it.",
+        purpose="To record decisions to move a due date.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, their line managers up the chain, L&D and compliance administrators.",
+        subject="assignment__person",
+        identity=("approved_by",),
+        training=("assignment", "new_due_date", "previous_due_date", "request"),
+        free_text=("reason",),
+        other=("granted_at",),
     )
 
     class Meta:
@@ -176,6 +248,19 @@ class ExtensionRequest(models.Model):
     compliance administrator: more time (a later due date) or an exemption (with a reason and
     the evidence they describe). One model for both, so closing, notifying and deciding are
     the same machinery; the name is historic (it began with requests for more time)."""
+
+    personal_data = PersonalData(
+        about="Your request for more time or to be exempted, with your reasons, the decision and its note.",
+        purpose="To decide requests fairly and show the decision.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, whoever decides it (their line managers or compliance administrators).",
+        subject="assignment__person",
+        identity=("requested_by", "decided_by"),
+        training=("assignment", "kind", "requested_due_date", "exempt_until", "status"),
+        free_text=("reason", "evidence", "decision_note"),
+        other=("requested_at", "decided_at"),
+    )
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for a decision"

@@ -1,10 +1,36 @@
 from django.conf import settings
 from django.db import models
 
+from courses.privacy import Basis, PersonalData, Retention
+
 
 class ImportJob(models.Model):
     """An HR or completions file imported in the background: large files take longer than a
     request may. The file is kept in the row only until it has been imported."""
+
+    personal_data = PersonalData(
+        about=(
+            "An HR or completion file as received, with its report. It holds many people's "
+            "rows and is not a record about one person."
+        ),
+        purpose="To import the file in the background and show what it changed.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.IMPORT_FILES,
+        seen_by="Those who may import that kind of file (HR integration, compliance administrators).",
+        identity=("requested_by",),
+        free_text=("data", "mapping", "report", "failure"),
+        other=(
+            "kind",
+            "status",
+            "size",
+            "dry_run",
+            "skip_invalid",
+            "source",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ),
+    )
 
     class Kind(models.TextChoices):
         PEOPLE = "people", "People"

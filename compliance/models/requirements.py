@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from compliance.people.models.organisation import LeadershipLevel, WorkerType
+from courses.privacy import NoPersonalData
 
 
 class TriggerKind(models.TextChoices):
@@ -170,6 +171,8 @@ class Requirement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    personal_data = NoPersonalData("A training rule: which roles must complete which courses by when, about no one.")
 
     class Meta:
         ordering = ["name"]

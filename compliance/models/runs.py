@@ -1,5 +1,7 @@
 from django.db import models
 
+from courses.privacy import NoPersonalData
+
 
 class DayRun(models.Model):
     """A daily job's run for one day: whether it began, finished or failed. The recovery sweep
@@ -13,6 +15,8 @@ class DayRun(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     result = models.JSONField(default=dict, blank=True)
+
+    personal_data = NoPersonalData("A daily job's run: when it ran and what it counted, about no one.")
 
     class Meta:
         ordering = ["-day", "job"]

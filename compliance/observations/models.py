@@ -12,6 +12,7 @@ the learner's private reflections or the equality data.
 from django.db import models
 
 from compliance.people.models.organisation import Person
+from courses.privacy import Basis, PersonalData, Retention
 
 
 class ObservedChange(models.TextChoices):
@@ -40,6 +41,19 @@ class ManagerObservation(models.Model):
     notes = models.TextField(blank=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    personal_data = PersonalData(
+        about="What your line manager saw change in your behaviour some months after a course.",
+        purpose="To judge whether training changes behaviour; reported in aggregate.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.FREE_TEXT,
+        seen_by="The person's line managers up the chain; L&D see rates in aggregate.",
+        subject="learner",
+        identity=("learner", "manager", "recorded_by"),
+        training=("completion", "course", "observed_change"),
+        free_text=("notes",),
+        other=("due_on", "created_at", "prompted_at", "recorded_at"),
+    )
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -73,8 +73,8 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
         logger.warning("Sign-in refused (%s) for %s", reason, self.describe_user_by_claims(claims))
 
     def describe_user_by_claims(self, claims):
-        claim = self.get_settings("OIDC_IDENTITY_CLAIM")
-        return f"{claim}={claims.get(claim)!r} (subject {claims.get('sub')!r})"
+        """For the log: the provider's opaque subject only, never a name, email or staff number."""
+        return f"subject {claims.get('sub')!r}"
 
     def _identity(self, claims) -> tuple[str, str]:
         """The provider, and its own lasting name for the person."""

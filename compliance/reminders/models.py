@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from courses.privacy import Basis, PersonalData, Retention
+
 WEEKDAYS = [
     (0, "Monday"),
     (1, "Tuesday"),
@@ -76,6 +78,28 @@ class ReminderPolicy(models.Model):
 
     updated_at = models.DateTimeField(auto_now=True)
 
+    personal_data = PersonalData(
+        about="When reminders and escalations go out, and the L&D address escalations go to.",
+        purpose="To send reminders on the force's schedule.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.AUDIT,
+        seen_by="L&D leads and compliance administrators.",
+        identity=("ld_email",),
+        other=(
+            "requirement",
+            "learner_on_assignment",
+            "learner_days_before",
+            "learner_on_due_date",
+            "learner_days_overdue",
+            "escalate_second_line_days",
+            "escalate_ld_days",
+            "digest_enabled",
+            "digest_weekday",
+            "digest_due_soon_days",
+            "updated_at",
+        ),
+    )
+
     class Meta:
         verbose_name = "reminder policy"
         verbose_name_plural = "reminder policies"
@@ -111,6 +135,17 @@ class DigestPreference(models.Model):
     person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="digest_preference")
     frequency = models.CharField(max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY)
     updated_at = models.DateTimeField(auto_now=True)
+
+    personal_data = PersonalData(
+        about="How often you want a summary email of your team's training.",
+        purpose="To send digests as you chose.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.PERSON,
+        seen_by="The person.",
+        subject="person",
+        identity=("person",),
+        other=("frequency", "updated_at"),
+    )
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.frequency}"
@@ -201,6 +236,40 @@ class Reminder(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True, help_text="When sending was last enqueued.")
     read_at = models.DateTimeField(null=True, blank=True, help_text="When the recipient read it in the site.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        about="A message sent to you: reminders, digests, escalations, prompts and decisions.",
+        purpose="To tell people what they must do, and to show that they were told.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.MESSAGES,
+        seen_by="The person (Notifications); L&D and compliance administrators in the message log.",
+        subject=("recipient_person", "recipient_user"),
+        identity=("recipient_person", "recipient_user", "recipient_email"),
+        training=(
+            "kind",
+            "assignment",
+            "due_on",
+            "offset_days",
+            "period",
+            "extension_request",
+            "reflection_prompt",
+            "booking",
+        ),
+        free_text=("subject", "reason"),
+        other=(
+            "status",
+            "planned_on",
+            "attempts",
+            "sent_at",
+            "skip_reason",
+            "last_error",
+            "claimed_by",
+            "lease_until",
+            "queued_at",
+            "read_at",
+            "created_at",
+        ),
+    )
 
     class Meta:
         ordering = ["-planned_on", "-pk"]

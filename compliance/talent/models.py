@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from compliance.people.models import LeadershipLevel, OrgUnit, RankOrGrade, WorkerType
+from courses.privacy import Basis, NoPersonalData, PersonalData, Retention
 
 DEFAULT_NOTICE = (
     "We ask this only to run this positive-action programme (Equality Act 2010, section 158). "
@@ -33,6 +34,8 @@ class TalentIndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["talent.TalentProgrammePage"]
     max_count = 1
+
+    personal_data = NoPersonalData("The talent programmes page: content written by L&D.")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -89,6 +92,8 @@ class TalentProgrammePage(Page):
     parent_page_types = ["talent.TalentIndexPage"]
     subpage_types: list[str] = []
 
+    personal_data = NoPersonalData("A talent programme: content written by L&D.")
+
     @property
     def has_positive_action(self) -> bool:
         return bool(self.positive_action and self.positive_action_criteria.strip())
@@ -104,6 +109,17 @@ class TalentProgrammeOwner(Orderable):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     panels = [FieldPanel("user")]
+
+    personal_data = PersonalData(
+        about="That you own a talent programme (you run its selection).",
+        purpose="To give owners their programme's panel pages.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TALENT,
+        seen_by="L&D.",
+        subject="user",
+        identity=("user",),
+        other=("sort_order", "programme"),
+    )
 
     class Meta(Orderable.Meta):
         constraints = [models.UniqueConstraint(fields=["programme", "user"], name="talent_owner_once")]
@@ -143,6 +159,30 @@ class Cohort(models.Model):
     )
 
     objects = CohortQuerySet.as_manager()
+
+    personal_data = PersonalData(
+        about="A programme's intake, with the members of its selection panel.",
+        purpose="To run selection and show who selected.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TALENT,
+        seen_by="L&D and the programme's owners.",
+        subject="panel",
+        identity=("panel",),
+        other=(
+            "programme",
+            "name",
+            "starts_on",
+            "ends_on",
+            "places",
+            "applications_open_on",
+            "applications_close_on",
+            "worker_types",
+            "leadership_levels",
+            "min_service_years",
+            "ranks",
+            "units",
+        ),
+    )
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -244,6 +284,41 @@ class Application(models.Model):
     completion_note = models.TextField(blank=True)
     created_at = models.DateTimeField()
 
+    personal_data = PersonalData(
+        about=(
+            "Your application to a talent programme: your statement, nominations, "
+            "support, scores, decision and progress."
+        ),
+        purpose="To select fairly against published criteria and run the programme.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TALENT,
+        seen_by="The person, their line managers (support), the programme's owners and the cohort's panel.",
+        subject="person",
+        identity=("person", "nominated_by", "support_by", "scored_by", "decided_by", "mentor"),
+        training=(
+            "cohort",
+            "status",
+            "applied_at",
+            "support_at",
+            "shortlisted",
+            "score",
+            "decided_at",
+            "waiting_position",
+            "completed_at",
+        ),
+        free_text=(
+            "statement",
+            "nomination_note",
+            "support_note",
+            "panel_note",
+            "decision_reason",
+            "withdrawn_reason",
+            "plan",
+            "completion_note",
+        ),
+        other=("created_at",),
+    )
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
@@ -275,6 +350,17 @@ class SelfDeclaration(models.Model):
     answer = models.CharField(max_length=12, choices=Declaration.choices)
     recorded_at = models.DateTimeField()
 
+    personal_data = PersonalData(
+        about="Your optional self-declaration against a positive-action programme's criteria.",
+        purpose="Only to run that positive-action programme; never seen by your manager or the panel.",
+        basis=Basis.POSITIVE_ACTION,
+        retention=Retention.TALENT,
+        seen_by="The person alone.",
+        subject="application__person",
+        special=("answer",),
+        other=("application", "recorded_at"),
+    )
+
     def __str__(self) -> str:
         return f"Self-declaration {self.pk}"
 
@@ -300,6 +386,8 @@ class Milestone(models.Model):
         "courses.FaceToFaceSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    personal_data = NoPersonalData("A talent programme's milestone (a session or course): content, about no one.")
+
     class Meta:
         ordering = ["on", "pk"]
 
@@ -313,6 +401,18 @@ class Attendance(models.Model):
     attended = models.BooleanField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField()
+
+    personal_data = PersonalData(
+        about="Whether you attended a talent programme's milestone.",
+        purpose="To run the programme and report who completed it.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TALENT,
+        seen_by="The person, the programme's owners and the cohort's panel.",
+        subject="application__person",
+        identity=("recorded_by",),
+        training=("milestone", "application", "attended"),
+        other=("recorded_at",),
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["milestone", "application"], name="talent_attendance_once")]

@@ -11,6 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import CourseOverviewBlock
+from courses.privacy import NoPersonalData
 
 from .pages import CourseAudienceTag, CoursePage, DeliveryMode, Topic
 
@@ -52,6 +53,8 @@ class CatalogueIndexPage(Page):
     subpage_types = ["courses.ProgrammePage", "courses.CoursePage"]
     max_count = 1
 
+    personal_data = NoPersonalData("The catalogue page: course content written by L&D.")
+
     def courses(self, *, filters: dict) -> list[CoursePage]:
         """Live courses under the catalogue, filtered; each with `.programme` (or None)."""
         courses = CoursePage.objects.live().descendant_of(self).select_related("topic")
@@ -89,6 +92,8 @@ class ProgrammePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["courses.CatalogueIndexPage"]
     subpage_types = ["courses.CoursePage"]
+
+    personal_data = NoPersonalData("A programme page: content written by L&D.")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -4,6 +4,8 @@ when, how and with what score. A wrong one is voided with a reason, never delete
 from django.conf import settings
 from django.db import models
 
+from courses.privacy import Basis, PersonalData, Retention
+
 
 class CompletionSource(models.TextChoices):
     ONLINE = "online", "Online"
@@ -36,6 +38,21 @@ class Completion(models.Model):
     )
     void_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        about=(
+            "A course you completed: when, how (online, SCORM, attendance, entered by hand or imported) and any score."
+        ),
+        purpose="To prove that required training was done.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, their line managers up the chain, L&D and compliance administrators.",
+        subject="user",
+        identity=("user", "recorded_by", "voided_by"),
+        training=("course", "revision", "completed_at", "source", "score", "voided_at"),
+        free_text=("reason", "evidence", "void_reason"),
+        other=("idempotency_key", "created_at"),
+    )
 
     class Meta:
         ordering = ["-completed_at"]

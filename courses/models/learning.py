@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from courses.privacy import Basis, PersonalData, Retention
+
 
 class Enrolment(models.Model):
     """A learner working through a course. One open enrolment per learner and course; a
@@ -22,6 +24,17 @@ class Enrolment(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completion = models.OneToOneField(
         "courses.Completion", null=True, blank=True, on_delete=models.PROTECT, related_name="enrolment"
+    )
+
+    personal_data = PersonalData(
+        about="A course you started, where you got to, and when you finished.",
+        purpose="To let you resume a course and to record its completion.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, their line managers up the chain, L&D and compliance administrators.",
+        subject="user",
+        identity=("user",),
+        training=("course", "started_at", "last_module", "attended_at", "completed_at", "completion"),
     )
 
     class Meta:
@@ -51,6 +64,17 @@ class ModuleProgress(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
+    personal_data = PersonalData(
+        about="How far you got through each module of a course.",
+        purpose="To let you resume a module and to complete the course when its modules are done.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, their line managers up the chain, L&D and compliance administrators.",
+        subject="enrolment__user",
+        training=("enrolment", "module", "status", "last_screen", "best_score", "completed_at"),
+        other=("started_at", "updated_at"),
+    )
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enrolment", "module"], name="one_progress_per_module")]
 
@@ -73,6 +97,17 @@ class KnowledgeCheckAttempt(models.Model):
     total = models.PositiveSmallIntegerField()
     score = models.DecimalField(max_digits=5, decimal_places=2)
     passed = models.BooleanField()
+
+    personal_data = PersonalData(
+        about="Your answers to a module's knowledge check and the result.",
+        purpose="To decide whether a module is passed.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person; L&D see scores in aggregate.",
+        subject="enrolment__user",
+        training=("enrolment", "module", "revision", "answers", "results", "correct", "total", "score", "passed"),
+        other=("submitted_at",),
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -97,6 +132,19 @@ class Reflection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    personal_data = PersonalData(
+        about="What you wrote when a course asked you to reflect.",
+        purpose="Your own learning: private to you.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.FREE_TEXT,
+        seen_by="The person alone.",
+        subject="user",
+        identity=("user",),
+        training=("course", "module", "prompt_key", "prompt"),
+        free_text=("text",),
+        other=("created_at", "updated_at"),
+    )
+
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
@@ -115,6 +163,17 @@ class ReflectionPromptDelivery(models.Model):
     weeks = models.PositiveSmallIntegerField()
     due_at = models.DateTimeField(db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        about="When you were asked to reflect on a course after completing it.",
+        purpose="To ask once, at the weeks the course sets.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.MESSAGES,
+        seen_by="The person.",
+        subject="completion__user",
+        training=("completion", "weeks"),
+        other=("due_at", "sent_at"),
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -144,6 +203,18 @@ class Evaluation(models.Model):
     comments = models.TextField(blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
+    personal_data = PersonalData(
+        about="Your evaluation of a course: ratings, confidence before and after, and comments.",
+        purpose="To improve courses; reported only in aggregate.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.FREE_TEXT,
+        seen_by="The person; L&D see ratings in aggregate and comments without names.",
+        subject="enrolment__user",
+        training=("enrolment", "course", "overall", "relevance", "confidence_before", "confidence_after"),
+        free_text=("comments",),
+        other=("submitted_at",),
+    )
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -172,6 +243,18 @@ class Certificate(models.Model):
     code = models.CharField(max_length=20, unique=True, default=new_verification_code)
     holder_name = models.CharField(max_length=200)
     issued_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        about="A certificate of completion, with the name it was issued to and its checking code.",
+        purpose="To prove a completion, to the person and to anyone they show the certificate to.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, and anyone they give the certificate's code to (it shows the name, course and date).",
+        subject="completion__user",
+        identity=("holder_name",),
+        training=("completion", "code"),
+        other=("issued_at",),
+    )
 
     def __str__(self) -> str:
         return self.code

@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from courses.blocks import CourseOverviewBlock, ModuleBodyBlock
 from courses.models.learning import ModuleProgress
+from courses.privacy import NoPersonalData
 
 
 class Topic(models.Model):
@@ -31,6 +32,8 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
 
     panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    personal_data = NoPersonalData("A subject area of the catalogue.")
 
     class Meta:
         ordering = ["name"]
@@ -47,6 +50,8 @@ class DeliveryMode(models.TextChoices):
 
 class CourseAudienceTag(TaggedItemBase):
     content_object = ParentalKey("courses.CoursePage", related_name="tagged_audiences", on_delete=models.CASCADE)
+
+    personal_data = NoPersonalData("A course's audience tag (for example first line leaders): content, about no one.")
 
 
 reflection_weeks_validator = RegexValidator(
@@ -119,6 +124,8 @@ class CoursePage(Page):
     parent_page_types = ["courses.CatalogueIndexPage", "courses.ProgrammePage"]
     subpage_types = ["courses.ModulePage"]
 
+    personal_data = NoPersonalData("A course: content written by L&D.")
+
     def __str__(self) -> str:
         return f"{self.title} ({self.course_code})"
 
@@ -163,6 +170,8 @@ class ModulePage(Page):
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+
+    personal_data = NoPersonalData("A course module: content written by L&D.")
 
     class Meta:
         constraints = [

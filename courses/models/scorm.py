@@ -17,6 +17,7 @@ from wagtail.models import Page
 
 from courses.models.learning import Enrolment, ProgressStatus
 from courses.models.pages import CoursePage, ModulePage
+from courses.privacy import Basis, NoPersonalData, PersonalData, Retention
 
 
 class ScormVersion(models.TextChoices):
@@ -43,6 +44,27 @@ class ScormPackage(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     panels = [FieldPanel("title")]
+
+    personal_data = PersonalData(
+        about="A SCORM package L&D uploaded, with who uploaded it.",
+        purpose="To play the package and show who is responsible for it.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.AUDIT,
+        seen_by="L&D.",
+        subject="uploaded_by",
+        identity=("uploaded_by",),
+        other=(
+            "title",
+            "version",
+            "manifest_identifier",
+            "steps",
+            "storage_prefix",
+            "file_count",
+            "total_bytes",
+            "sha256",
+            "uploaded_at",
+        ),
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -120,6 +142,8 @@ class ScormModulePage(ModulePage):
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
     template = "courses/scorm_module_page.html"
+
+    personal_data = NoPersonalData("A SCORM module page: content, pointing at a package.")
 
     class Meta:
         verbose_name = "SCORM module"
@@ -202,6 +226,39 @@ class ScormAttempt(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     terminated_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, help_text="When the SCO first met the module's rule.")
+
+    personal_data = PersonalData(
+        about="What a SCORM course recorded about you: status, score, time, interactions and where you left off.",
+        purpose="To resume a SCORM course and decide its completion.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person; L&D in course reports.",
+        subject="enrolment__user",
+        training=(
+            "enrolment",
+            "module",
+            "package",
+            "sco",
+            "completion_status",
+            "success_status",
+            "score_raw",
+            "score_min",
+            "score_max",
+            "score_scaled",
+            "progress_measure",
+            "location",
+            "suspend_data",
+            "exit",
+            "session_seconds",
+            "total_seconds",
+            "sessions",
+            "commits",
+            "interactions",
+            "objectives",
+            "completed_at",
+        ),
+        other=("started_at", "updated_at", "terminated_at"),
+    )
 
     class Meta:
         constraints = [

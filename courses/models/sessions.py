@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from courses.privacy import Basis, PersonalData, Retention
+
 
 class FaceToFaceSession(models.Model):
     course = models.ForeignKey(
@@ -24,6 +26,17 @@ class FaceToFaceSession(models.Model):
     )
     notes = models.TextField(blank=True, help_text="What to bring, access arrangements, parking.")
     cancelled = models.BooleanField(default=False)
+
+    personal_data = PersonalData(
+        about="A face-to-face session and who facilitates it.",
+        purpose="To run sessions and send their invitations.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="Everyone who may book it sees the facilitator's name.",
+        subject="facilitator",
+        identity=("facilitator",),
+        other=("course", "starts_at", "ends_at", "venue", "online_link", "capacity", "notes", "cancelled"),
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -75,6 +88,18 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     marked_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        about="A place you booked (or are waiting for) on a face-to-face session, and whether you attended.",
+        purpose="To run sessions and count attendance as completion.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, the session's facilitator, L&D and their line managers.",
+        subject="user",
+        identity=("user", "marked_by"),
+        training=("session", "status", "attended"),
+        other=("created_at", "status_changed_at", "marked_at"),
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from courses.models.learning import Enrolment, ProgressStatus
 from courses.models.pages import CoursePage, ModulePage
+from courses.privacy import Basis, NoPersonalData, PersonalData, Retention
 
 
 class Video(models.Model):
@@ -70,6 +71,29 @@ class Video(models.Model):
         FieldPanel("transcript"),
     ]
 
+    personal_data = PersonalData(
+        about="A video L&D uploaded or linked, with who uploaded it.",
+        purpose="To play the video and show who is responsible for it.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.AUDIT,
+        seen_by="L&D.",
+        subject="uploaded_by",
+        identity=("uploaded_by",),
+        other=(
+            "title",
+            "file",
+            "url",
+            "content_type",
+            "size_bytes",
+            "duration_seconds",
+            "captions",
+            "captions_language",
+            "captions_label",
+            "transcript",
+            "uploaded_at",
+        ),
+    )
+
     class Meta:
         ordering = ["title", "pk"]
         constraints = [
@@ -111,6 +135,8 @@ class VideoModulePage(ModulePage):
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
     template = "courses/video_module_page.html"
+
+    personal_data = NoPersonalData("A video module page: content, pointing at a video.")
 
     class Meta:
         verbose_name = "video module"
@@ -167,6 +193,26 @@ class VideoProgress(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     last_report_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        about="How much of a video module you watched.",
+        purpose="To resume the video and complete the module when enough is watched.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.TRAINING_RECORD,
+        seen_by="The person, their line managers up the chain, L&D and compliance administrators.",
+        subject="enrolment__user",
+        training=(
+            "enrolment",
+            "module",
+            "video",
+            "ranges",
+            "watched_seconds",
+            "position_seconds",
+            "reports",
+            "completed_at",
+        ),
+        other=("started_at", "last_report_at"),
+    )
 
     class Meta:
         verbose_name_plural = "video progress"

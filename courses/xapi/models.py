@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from courses.privacy import Basis, PersonalData, Retention
+
 
 class StatementStatus(models.TextChoices):
     PENDING = "pending", "Waiting to be sent"
@@ -37,6 +39,30 @@ class Statement(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData(
+        about="A learning statement about you sent to the force's learning record store.",
+        purpose="To keep the force's learning record store complete.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.LEARNING_STATEMENTS,
+        seen_by="L&D leads and compliance administrators (statements the store did not take).",
+        subject="user",
+        identity=("user",),
+        training=("verb", "activity", "statement"),
+        other=(
+            "event_key",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "queued_at",
+            "claimed_by",
+            "lease_until",
+            "last_error",
+            "created_at",
+            "sent_at",
+            "failed_at",
+        ),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -32,6 +32,9 @@ SCREENS = {
         "/admin/reports/force/?by=unit",
         "/admin/reports/force/campaigns/",
         "/admin/reports/force/overdue/",
+        "/admin/privacy/requests/",
+        "/admin/privacy/requests/new/",
+        "/admin/privacy/register/",
     ],
     # The superuser's dashboard too: the page fixture fails on anything the CSP blocks, such as a
     # request to another site.

@@ -5,6 +5,8 @@ extended by the days it was paused, in its ledger (`compliance.services.absences
 
 from django.db import models
 
+from courses.privacy import Basis, PersonalData, Retention
+
 from .organisation import Person
 
 
@@ -27,6 +29,18 @@ class Absence(models.Model):
     source = models.CharField(max_length=50, default="import")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    personal_data = PersonalData(
+        about="A period of long absence HR told us about (its kind, not its reason).",
+        purpose="To pause due dates while you are away.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.PERSON,
+        seen_by="Compliance administrators; your line managers see that a due date was moved.",
+        subject="person",
+        identity=("person",),
+        training=("starts_on", "ends_on", "category", "returned_on"),
+        other=("source", "created_at", "updated_at"),
+    )
 
     class Meta:
         ordering = ["person", "starts_on"]

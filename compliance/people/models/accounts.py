@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from courses.privacy import Basis, PersonalData, Retention
+
 
 class SignInLink(models.Model):
     """The provider's own name for the person (its `sub`, or Entra ID's `oid`), remembered at
@@ -15,6 +17,17 @@ class SignInLink(models.Model):
     subject = models.CharField(max_length=255)
     linked_at = models.DateTimeField()
     last_used_at = models.DateTimeField()
+
+    personal_data = PersonalData(
+        about="The link between your account and your identity at the force's sign-in service.",
+        purpose="So that only you can sign in to your account.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.SIGN_IN,
+        seen_by="Superusers.",
+        subject="user",
+        identity=("user", "issuer", "subject"),
+        other=("linked_at", "last_used_at"),
+    )
 
     class Meta:
         constraints = [

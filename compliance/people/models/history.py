@@ -8,6 +8,8 @@ wrote one row per person then on record, from their role start date. Rows are ne
 
 from django.db import models
 
+from courses.privacy import Basis, PersonalData, Retention
+
 from .organisation import LeadershipLevel
 
 # Leadership levels from the bottom up: entering a later one is entering a leadership level.
@@ -28,6 +30,26 @@ class RankChange(models.Model):
     level_entry = models.BooleanField(default=False, help_text="A higher leadership level than before.")
     source = models.CharField(max_length=40, help_text="What wrote it: the HR import or the API.")
     recorded_at = models.DateTimeField()
+
+    personal_data = PersonalData(
+        about="Your rank or grade history: each change, and whether it was a promotion.",
+        purpose="To assign training on promotion and to report progression in aggregate.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.PERSON,
+        seen_by="Compliance administrators; the D&I analyst in aggregate only.",
+        subject="person",
+        identity=("person",),
+        training=(
+            "started_on",
+            "rank_or_grade",
+            "leadership_level",
+            "previous_rank_or_grade",
+            "previous_leadership_level",
+            "promotion",
+            "level_entry",
+        ),
+        other=("source", "recorded_at"),
+    )
 
     class Meta:
         default_permissions = ("view",)

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower, Upper
 from treebeard.mp_tree import MP_Node
 
+from courses.privacy import Basis, NoPersonalData, PersonalData, Retention
+
 # Fixed-width hex of the person's primary key; a path is the chain of ids from the top.
 LINE_PATH_STEP = 8
 
@@ -50,6 +52,8 @@ class OrgUnit(MP_Node):
 
     node_order_by = ["name"]
 
+    personal_data = NoPersonalData("A unit of the organisation: its name, code and place in the tree.")
+
     class Meta:
         verbose_name = "organisation unit"
         ordering = ["path"]
@@ -68,6 +72,8 @@ def vocabulary_key(text: str) -> str:
 
 class RankOrGrade(models.Model):
     """The table that derives a leadership level from a rank or a staff grade."""
+
+    personal_data = NoPersonalData("A rank or grade the force uses: the list, about no one.")
 
     class Kind(models.TextChoices):
         RANK = "rank", "Police rank"
@@ -97,6 +103,10 @@ class Function(models.Model):
 
     code = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=100, unique=True)
+
+    personal_data = NoPersonalData(
+        "A function or specialism the force uses (for example firearms): the list, about no one."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -130,6 +140,32 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    personal_data = PersonalData(
+        about="Your record from HR: name, email, staff number, rank or grade, unit, line manager, functions and dates.",
+        purpose="To work out what training you must do, by when, and who your managers are.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.PERSON,
+        seen_by=(
+            "The person, their line managers up the chain, compliance administrators "
+            "and HR integration (which sends it)."
+        ),
+        subject="pk",
+        identity=("user", "staff_number", "first_name", "last_name", "email", "line_manager", "line_path"),
+        training=(
+            "worker_type",
+            "rank_or_grade",
+            "leadership_level",
+            "leadership_level_overridden",
+            "unit",
+            "start_date",
+            "role_start_date",
+            "is_active",
+            "end_date",
+            "functions",
+        ),
+        other=("created_at", "updated_at"),
+    )
+
     class Meta:
         verbose_name_plural = "people"
         ordering = ["last_name", "first_name", "staff_number"]
@@ -161,6 +197,17 @@ class PersonFunction(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="person_functions")
     function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="person_functions")
     gained_on = models.DateField()
+
+    personal_data = PersonalData(
+        about="A function or specialism you hold (for example firearms), and since when.",
+        purpose="To assign the training that function requires.",
+        basis=Basis.PUBLIC_TASK,
+        retention=Retention.PERSON,
+        seen_by="Compliance administrators.",
+        subject="person",
+        identity=("person",),
+        training=("function", "gained_on"),
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "function"], name="person_function_once")]

@@ -1,0 +1,134 @@
+"""The register of personal data, kept beside each model.
+
+Every model of the product declares what it holds about people in a `personal_data`
+attribute: `PersonalData` for a model holding personal data, `NoPersonalData` (with the
+reason) for one that holds none. A `PersonalData` classifies every field of the model, so a
+field added later without a place in the register fails `tests/privacy/test_register.py`.
+
+The register is read by the administrators' register page and its CSV, the staff privacy
+notice, subject access (each entry's `subject` says how to find a person's rows) and the
+retention rules.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from django.apps import apps
+from django.db import models
+
+
+class Category(models.TextChoices):
+    IDENTITY = "identity", "Identity"
+    TRAINING = "training", "Training record"
+    FREE_TEXT = "free_text", "Free text"
+    SPECIAL = "special", "Special category"
+
+
+class Basis(models.TextChoices):
+    """The lawful basis (UK GDPR Article 6; Article 9 and DPA 2018 Schedule 1 for special category data)."""
+
+    PUBLIC_TASK = "public_task", "Public task (Article 6(1)(e)): training a police workforce and proving it"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation (Article 6(1)(c)): the public sector equality duty"
+    EQUALITY_MONITORING = (
+        "equality_monitoring",
+        "Public task with Article 9(2)(g) and DPA 2018 Schedule 1 paragraph 8: equality of opportunity monitoring",
+    )
+    POSITIVE_ACTION = (
+        "positive_action",
+        "Public task with Article 9(2)(g) and DPA 2018 Schedule 1 paragraph 8: positive action (Equality Act s158)",
+    )
+
+
+class Retention(models.TextChoices):
+    """How long each kind of record is kept by default, and why (the privacy notice says the same)."""
+
+    PERSON = "person", "While the person works for the force, then 6 years after they leave"
+    TRAINING_RECORD = (
+        "training_record",
+        "6 years after the person leaves: proof of training for misconduct proceedings and legal claims",
+    )
+    FREE_TEXT = "free_text", "2 years after it was written: private reflections, notes and comments are not proof"
+    EQUALITY = "equality", "Until the person leaves: monitoring needs current staff only"
+    MESSAGES = "messages", "12 months after sending: long enough to answer 'was I told?'"
+    AUDIT = "audit", "7 years: the audit trail must outlast the records it explains"
+    SIGN_IN = "sign_in", "Until the person's account is closed"
+    IMPORT_FILES = "import_files", "90 days after the import: long enough to check it, then the file goes"
+    LEARNING_STATEMENTS = "learning_statements", "12 months after the learning record store took them"
+    TALENT = "talent", "6 years after the cohort ends: evidence that selection was fair"
+    AGGREGATES = "aggregates", "Kept: figures without names, published weekly"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What one model holds about people, why, for how long, and who may see it.
+
+    `subject` finds a person's own rows: an ORM path from this model to a `people.Person` or to
+    the login account (for example "enrolment__user"), several paths (any of them), or a
+    function of the person returning a Q; empty for a model that holds no record about one
+    person (an HR file as received). Every concrete field is listed once: under a category,
+    or under `other` (keys, states and times that say nothing about a person on their own)."""
+
+    about: str
+    purpose: str
+    basis: Basis
+    retention: Retention
+    seen_by: str
+    subject: str | tuple[str, ...] | Callable = ()
+    identity: tuple[str, ...] = ()
+    training: tuple[str, ...] = ()
+    free_text: tuple[str, ...] = ()
+    special: tuple[str, ...] = ()
+    other: tuple[str, ...] = ()
+    model: type | None = field(default=None, compare=False)
+
+    def categories(self) -> dict[str, tuple[str, ...]]:
+        return {
+            Category.IDENTITY: self.identity,
+            Category.TRAINING: self.training,
+            Category.FREE_TEXT: self.free_text,
+            Category.SPECIAL: self.special,
+        }
+
+    def personal_fields(self) -> tuple[str, ...]:
+        return self.identity + self.training + self.free_text + self.special
+
+    def classified(self) -> list[str]:
+        return [*self.personal_fields(), *self.other]
+
+
+@dataclass(frozen=True)
+class NoPersonalData:
+    reason: str
+
+
+PRODUCT_APPS = (
+    "courses",
+    "audit",
+    "people",
+    "equality",
+    "compliance",
+    "observations",
+    "reminders",
+    "reporting",
+    "fairness",
+    "talent",
+    "xapi",
+    "privacy",
+)
+
+
+def product_models() -> list[type]:
+    """Every concrete model of the product's apps, in app order (proxies share their table's entry)."""
+    order = {label: i for i, label in enumerate(PRODUCT_APPS)}
+    found = [m for m in apps.get_models() if m._meta.app_label in order and m._meta.managed and not m._meta.proxy]
+    return sorted(found, key=lambda m: (order[m._meta.app_label], m._meta.model_name))
+
+
+def register() -> list[PersonalData]:
+    """The entries of every model holding personal data, each with its model."""
+    entries = []
+    for model in product_models():
+        entry = getattr(model, "personal_data", None)
+        if isinstance(entry, PersonalData):
+            entries.append(replace(entry, model=model))
+    return entries
