@@ -15,6 +15,7 @@ from compliance.admin_views.listings import (
     AuditIndexView,
     PersonFilterSet,
     PersonIndexView,
+    PersonInspectView,
     TidyInspectView,
 )
 from compliance.admin_views.requirements import RequirementCreateView, RequirementEditView, RequirementForm
@@ -48,7 +49,8 @@ class PersonViewSet(ModelViewSet):
     icon = "user"
     menu_label = "People"
     index_view_class = PersonIndexView
-    inspect_view_class = TidyInspectView
+    inspect_view_class = PersonInspectView
+    inspect_template_name = "compliance/admin/person_inspect.html"
     inspect_view_enabled = True
     copy_view_enabled = False
     list_display = ["staff_number", "first_name", "last_name", "rank_or_grade", "worker_type", "unit", "is_active"]

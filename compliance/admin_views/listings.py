@@ -2,16 +2,18 @@
 filters, and inspect pages that show labels and dates in words."""
 
 import datetime
+from urllib.parse import urlencode
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic import IndexView, InspectView
 
-from compliance.access import user_is_compliance_admin
+from compliance.access import user_is_compliance_admin, user_may_answer_subject_access
 from compliance.audit.models import AuditEvent
 from compliance.models import (
     Assignment,
@@ -22,7 +24,7 @@ from compliance.models import (
     Requirement,
 )
 from compliance.people.models import LeadershipLevel, OrgUnit, Person, WorkerType
-from compliance.selectors.assignments import assignments_with_status
+from compliance.selectors.assignments import Status, assignments_with_status
 from courses.models import Completion
 
 
@@ -98,6 +100,27 @@ class AssignmentInspectView(TidyInspectView):
     def get_context_data(self, **kwargs):
         # L&D open assignments from escalations; only administrators act on them.
         return {**super().get_context_data(**kwargs), "may_act": user_is_compliance_admin(self.request.user)}
+
+
+class PersonInspectView(TidyInspectView):
+    """A person's HR record, with the way to their training and, for those who answer them, to
+    a subject access request about them."""
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        counts = dict(
+            assignments_with_status(Assignment.objects.filter(person=person, is_current=True))
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "current_assignments": sum(counts.values()),
+            "overdue_assignments": counts.get(Status.OVERDUE, 0),
+            "assignments_url": f"{reverse('compliance_assignment:index')}?{urlencode({'q': person.staff_number})}",
+            "may_answer_subject_access": user_may_answer_subject_access(user=self.request.user),
+        }
 
 
 class AuditFilterSet(WagtailFilterSet):

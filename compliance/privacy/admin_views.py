@@ -71,6 +71,10 @@ class AccessRequestNewView(_AnswersSubjectAccess, WagtailAdminTemplateMixin, For
     template_name = "compliance/admin/action_form.html"
     form_class = AccessRequestForm
 
+    def get_initial(self):
+        """The person's staff number when the request was started from their page."""
+        return {"staff_number": self.request.GET.get("staff_number", "")[:32]}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["submit_label"] = "Record the request"

@@ -3,13 +3,15 @@ against the database kind by kind; nobody else's records in it; the request's de
 archive and its delivery, audited; the learner's own download; and who may do each."""
 
 import datetime
-import html
 import hashlib
+import html
 import io
 import json
 import zipfile
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -278,3 +280,24 @@ def test_a_learner_sees_and_downloads_only_their_own_record(client):
     assert other.staff_number not in json.dumps(record)
     client.logout()
     assert client.post("/privacy/my-record/archive/").status_code == 302
+
+
+def test_a_persons_admin_page_leads_to_their_training_and_to_a_request(demo, client):
+    person = demo
+    admin = make_person(username="dpo.admin", roles=["Compliance administrator"]).user
+    client.force_login(admin)
+    page = client.get(f"/admin/compliance_person/inspect/{person.pk}/")
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    current = Assignment.objects.filter(person=person, is_current=True).count()
+    assert f"Their training: {current} current assignment" in text
+    assert f"/admin/compliance_assignment/?q={person.staff_number}" in text
+    new = f"/admin/privacy/requests/new/?staff_number={person.staff_number}"
+    assert new in text
+    assert client.get(new).context["form"].initial["staff_number"] == person.staff_number
+    # A force that takes the right from its administrators takes the link with it.
+    Group.objects.get(name="Compliance administrator").permissions.remove(
+        Permission.objects.get(content_type__app_label="courses", codename="answer_subject_access")
+    )
+    client.force_login(get_user_model().objects.get(pk=admin.pk))
+    assert new not in html.unescape(client.get(f"/admin/compliance_person/inspect/{person.pk}/").content.decode())
