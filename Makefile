@@ -11,7 +11,7 @@ BENCH_PEOPLE ?= 50000
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint check serve worker beat bench chaos clean-demo
+.PHONY: demo test install install-idp lint check serve worker beat bench chaos clean-demo
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,8 @@ $(LRS_STAMP): tests/lrs/requirements.txt
 	fi
 
 install: $(STAMP)
+
+install-idp: $(IDP_STAMP)
 
 demo: $(STAMP)
 	$(MANAGE) migrate --noinput

@@ -92,7 +92,11 @@ class EqualityRecord(models.Model):
         purpose="To check that training and progression are fair, in aggregate only.",
         basis=Basis.EQUALITY_MONITORING,
         retention=Retention.EQUALITY,
-        seen_by="Nobody as a record: the D&I analyst sees only suppressed, perturbed aggregate tables.",
+        seen_by=(
+            "The person, in their own record and in the answer to their subject access request; HR integration "
+            "sends it and never reads it back; the D&I analyst sees only suppressed, perturbed aggregate figures, "
+            "never a record."
+        ),
         subject="person",
         identity=("person",),
         special=("sex", "ethnicity", "disability", "sexual_orientation", "religion", "age_band"),

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from compliance.oidc.discovery import IDENTITY_FIELDS, oidc_enabled, oidc_setting, provider_metadata
@@ -73,8 +74,10 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
         logger.warning("Sign-in refused (%s) for %s", reason, self.describe_user_by_claims(claims))
 
     def describe_user_by_claims(self, claims):
-        """For the log: the provider's opaque subject only, never a name, email or staff number."""
-        return f"subject {claims.get('sub')!r}"
+        """For the log: a keyed fingerprint of the provider's subject, never the subject itself (a
+        provider may use the email address as the subject), a name or a staff number. The same
+        person's refusals share a fingerprint, so an operator can still follow them."""
+        return f"subject #{salted_hmac('oidc-log-subject', str(claims.get('sub') or '')).hexdigest()[:12]}"
 
     def _identity(self, claims) -> tuple[str, str]:
         """The provider, and its own lasting name for the person."""

@@ -18,6 +18,12 @@ from django.db import models
 
 from courses.privacy import Basis, PersonalData, Retention
 
+
+def named_as_escalation_address(person) -> models.Q:
+    """The reminder policies that send escalations to this person's own email address."""
+    return models.Q(ld_email__iexact=person.email) if person.email else models.Q(pk__in=[])
+
+
 WEEKDAYS = [
     (0, "Monday"),
     (1, "Tuesday"),
@@ -79,11 +85,15 @@ class ReminderPolicy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     personal_data = PersonalData(
-        about="When reminders and escalations go out, and the L&D address escalations go to.",
+        about=(
+            "When reminders and escalations go out, and the L&D address escalations go to "
+            "(yours, if it is your own email address)."
+        ),
         purpose="To send reminders on the force's schedule.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.AUDIT,
         seen_by="L&D leads and compliance administrators.",
+        subject=named_as_escalation_address,
         identity=("ld_email",),
         other=(
             "requirement",

@@ -6,79 +6,155 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from compliance.equality.models import EqualityRecord
+from compliance.equality.models import CHARACTERISTICS, EqualityRecord
 from compliance.people.models import Person
 from compliance.privacy.selectors import subject_q
-from courses.privacy import Category, NoPersonalData, PersonalData, Retention, product_models, register
+from courses.privacy import (
+    Basis,
+    Category,
+    NoPersonalData,
+    PersonalData,
+    Retention,
+    product_models,
+    register,
+)
 
 MODELS = product_models()
+ENTRIES = [m for m in MODELS if isinstance(getattr(m, "personal_data", None), PersonalData)]
+
+
+def _label(model) -> str:
+    return model._meta.label
 
 
 def _own_fields(model) -> set[str]:
+    """The model's own fields: local concrete ones and local many-to-many ones, without the auto
+    primary key or the link to a parent model (a Wagtail page's `page_ptr`)."""
     meta = model._meta
     concrete = {f.name for f in meta.local_concrete_fields if not f.primary_key}
     return concrete | {f.name for f in meta.local_many_to_many}
 
 
+def _paths(subject) -> tuple[str, ...]:
+    return (subject,) if isinstance(subject, str) else tuple(subject)
+
+
+def _entry_of(model) -> PersonalData:
+    (entry,) = [e for e in register() if e.model is model]
+    return entry
+
+
+def _people() -> list[Person]:
+    """Unsaved people, one with a login account and one without."""
+    return [
+        Person(pk=1, staff_number="A1", first_name="Alex", email="alex@example.police.uk", user_id=2),
+        Person(pk=3, staff_number="B2", first_name="Sam", email=""),
+    ]
+
+
 def test_the_register_covers_every_app_of_the_product():
     labels = {m._meta.app_label for m in MODELS}
-    assert {"courses", "people", "equality", "compliance", "reminders", "talent", "xapi", "privacy"} <= labels
+    assert {"courses", "audit", "people", "equality", "compliance", "observations", "reminders"} <= labels
+    assert {"fairness", "talent", "xapi", "privacy"} <= labels
     assert len(MODELS) > 50
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("model", MODELS, ids=_label)
 def test_every_model_says_what_it_holds_about_people(model):
     entry = getattr(model, "personal_data", None)
     assert isinstance(entry, PersonalData | NoPersonalData), (
-        f"{model._meta.label} has no `personal_data`: give it a PersonalData (courses/privacy.py) or "
-        "NoPersonalData('why it holds none')"
+        f"{_label(model)} has no `personal_data`: give it a PersonalData (courses/privacy.py) listing its fields, "
+        "or NoPersonalData('why it holds none')"
     )
     if isinstance(entry, NoPersonalData):
-        assert entry.reason.strip()
-        return
+        assert isinstance(entry.reason, str) and entry.reason.strip(), (
+            f"{_label(model)}: NoPersonalData needs its reason in plain words"
+        )
+
+
+@pytest.mark.parametrize("model", ENTRIES, ids=_label)
+def test_every_field_has_one_place_in_the_entry(model):
+    entry = model.personal_data
     listed = entry.classified()
-    twice = {name for name in listed if listed.count(name) > 1}
-    assert not twice, f"{model._meta.label}: {sorted(twice)} listed more than once in its register entry"
-    unclassified = _own_fields(model) - set(listed)
+    twice = sorted({name for name in listed if listed.count(name) > 1})
+    assert not twice, f"{_label(model)}: {twice} listed more than once in its `personal_data`: keep each in one place"
+    own = _own_fields(model)
+    unclassified = sorted(own - set(listed))
     assert not unclassified, (
-        f"{model._meta.label}: the fields {sorted(unclassified)} have no place in its register entry: list each "
-        "under identity, training, free_text or special, or under other if it says nothing about a person"
+        f"{_label(model)}: the fields {unclassified} have no place in its `personal_data`: list each under "
+        "identity, training, free_text or special, or under other if it says nothing about a person on its own"
     )
-    unknown = set(listed) - _own_fields(model)
-    assert not unknown, f"{model._meta.label}: its register entry names {sorted(unknown)}, which it does not have"
-    assert entry.about.strip() and entry.purpose.strip() and entry.seen_by.strip()
-    assert isinstance(entry.retention, Retention)
+    unknown = sorted(set(listed) - own)
+    assert not unknown, (
+        f"{_label(model)}: its `personal_data` names {unknown}, which are not its own fields (use the field's "
+        "name, not its column: 'user', not 'user_id'; the id and page_ptr are not listed)"
+    )
 
 
-@pytest.mark.parametrize("entry", [e for e in register() if e.subject], ids=lambda e: e.model._meta.label)
-def test_every_subject_finds_a_persons_rows(entry):
+@pytest.mark.parametrize("model", ENTRIES, ids=_label)
+def test_every_entry_says_what_why_how_long_and_who(model):
+    entry = model.personal_data
+    for name in ("about", "purpose", "seen_by"):
+        value = getattr(entry, name)
+        assert isinstance(value, str) and value.strip(), f"{_label(model)}: `{name}` must say it in plain words"
+    assert isinstance(entry.retention, Retention), f"{_label(model)}: retention must be a Retention member"
+    assert isinstance(entry.basis, Basis), f"{_label(model)}: basis must be a Basis member"
+
+
+@pytest.mark.parametrize("model", ENTRIES, ids=_label)
+def test_every_subject_finds_a_persons_rows(model):
+    entry = _entry_of(model)
     subject = entry.subject
-    person = Person(pk=1, staff_number="A1", user_id=2)
-    if callable(subject):
-        assert isinstance(subject(person), Q)
+    if not subject:
+        assert model._meta.label == "compliance.ImportJob", (
+            f"{_label(model)}: its `personal_data` has no subject: give the path to the person it is about"
+        )
         return
-    for path in (subject,) if isinstance(subject, str) else subject:
-        model = entry.model
+    if callable(subject):
+        for person in _people():
+            assert isinstance(subject(person), Q), f"{_label(model)}: its subject must return a Q for any person"
+        return
+    for path in _paths(subject):
+        target = model
         for name in path.split("__"):
-            if name != "pk":
-                model = model._meta.get_field(name).related_model
-        assert model in (Person, get_user_model()), f"{entry.model._meta.label}: {path} ends at {model}"
-    assert isinstance(subject_q(entry, person), Q)
+            if name == "pk":
+                continue
+            field = target._meta.get_field(name)
+            assert field.is_relation, f"{_label(model)}: subject {path!r}: {name} is not a relation"
+            target = field.related_model
+        assert target in (Person, get_user_model()), (
+            f"{_label(model)}: subject {path!r} ends at {target._meta.label}, not at a person or a login account"
+        )
+    with_account, without_account = _people()
+    assert isinstance(subject_q(entry, with_account), Q)
+    where = subject_q(entry, without_account)
+    assert where is None or isinstance(where, Q)
+
+
+def test_an_audit_event_is_found_by_actor_record_and_staff_number():
+    from compliance.audit.models import AuditEvent
+
+    with_account, without_account = _people()
+    where = str(AuditEvent.personal_data.subject(with_account))
+    assert "actor" in where and "(A1)" in where and "'1'" in where
+    where = str(AuditEvent.personal_data.subject(without_account))
+    assert "actor" not in where and "(B2)" in where
 
 
 def test_the_special_category_is_the_equality_record_and_the_self_declaration_alone():
     special = {e.model._meta.label: set(e.special) for e in register() if e.special}
     assert special == {
-        "equality.EqualityRecord": {"sex", "ethnicity", "disability", "sexual_orientation", "religion", "age_band"},
+        "equality.EqualityRecord": set(CHARACTERISTICS),
         "talent.SelfDeclaration": {"answer"},
     }
     entry = EqualityRecord.personal_data
-    assert entry.categories()[Category.SPECIAL] == entry.special
+    assert set(entry.categories()[Category.SPECIAL]) == set(CHARACTERISTICS) == set(entry.special)
+    assert entry.basis == Basis.EQUALITY_MONITORING
 
 
 def test_register_gives_each_entry_its_model():
     entries = register()
     assert all(e.model is not None for e in entries)
-    assert {e.model for e in entries} == {
-        m for m in MODELS if isinstance(getattr(m, "personal_data", None), PersonalData)
-    }
+    assert [e.model for e in entries] == ENTRIES
+    for entry in entries:
+        assert entry == entry.model.personal_data
