@@ -52,10 +52,39 @@ class Retention(models.TextChoices):
     MESSAGES = "messages", "12 months after sending: long enough to answer 'was I told?'"
     AUDIT = "audit", "7 years: the audit trail must outlast the records it explains"
     SIGN_IN = "sign_in", "Until the person's account is closed"
-    IMPORT_FILES = "import_files", "90 days after the import: long enough to check it, then the file goes"
+    IMPORT_FILES = "import_files", "3 months after the import: long enough to check it, then the file goes"
     LEARNING_STATEMENTS = "learning_statements", "12 months after the learning record store took them"
     TALENT = "talent", "6 years after the cohort ends: evidence that selection was fair"
     AGGREGATES = "aggregates", "Kept: figures without names, published weekly"
+
+    @property
+    def default_months(self) -> int | None:
+        """The default period in months (None: kept); a force may change it on the retention page."""
+        return DEFAULT_MONTHS[self]
+
+
+DEFAULT_MONTHS = {
+    Retention.PERSON: 72,
+    Retention.TRAINING_RECORD: 72,
+    Retention.FREE_TEXT: 24,
+    Retention.EQUALITY: 0,
+    Retention.MESSAGES: 12,
+    Retention.AUDIT: 84,
+    Retention.SIGN_IN: 0,
+    Retention.IMPORT_FILES: 3,
+    Retention.LEARNING_STATEMENTS: 12,
+    Retention.TALENT: 72,
+    Retention.AGGREGATES: None,
+}
+
+
+class Expiry(models.TextChoices):
+    """What happens to a row when its retention period has run out (or it is erased on request)."""
+
+    DELETE = "delete", "Deleted"
+    BLANK = "blank", "Its free text and special category fields are emptied; the rest is kept"
+    ANONYMISE = "anonymise", "Name, email, staff number and account replaced: nobody can tell who it was"
+    KEEP = "keep", "Kept: nothing in it names the person once their own record is anonymised"
 
 
 @dataclass(frozen=True)
@@ -66,7 +95,12 @@ class PersonalData:
     the login account (for example "enrolment__user"), several paths (any of them), or a
     function of the person returning a Q; empty for a model that holds no record about one
     person (an HR file as received). Every concrete field is listed once: under a category,
-    or under `other` (keys, states and times that say nothing about a person on their own)."""
+    or under `other` (keys, states and times that say nothing about a person on their own).
+
+    `on_expiry` is what retention does to a row once its period has run, counted from the date
+    at `counts_from` (an ORM path to a date, such as "person__end_date": a row whose date is
+    empty, a person who has not left, is never due). Without `on_expiry`, a row with free text
+    or special category fields has them blanked, and any other row is kept."""
 
     about: str
     purpose: str
@@ -79,7 +113,18 @@ class PersonalData:
     free_text: tuple[str, ...] = ()
     special: tuple[str, ...] = ()
     other: tuple[str, ...] = ()
+    counts_from: str = ""
+    on_expiry: Expiry | None = None
     model: type | None = field(default=None, compare=False)
+
+    @property
+    def expiry(self) -> Expiry:
+        if self.on_expiry:
+            return self.on_expiry
+        return Expiry.BLANK if self.free_text or self.special else Expiry.KEEP
+
+    def blanked_fields(self) -> tuple[str, ...]:
+        return self.free_text + self.special
 
     def categories(self) -> dict[str, tuple[str, ...]]:
         return {

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from courses.privacy import Basis, PersonalData, Retention
+from courses.privacy import Basis, Expiry, PersonalData, Retention
 
 
 def named_in(person) -> Q:
@@ -31,6 +31,8 @@ class AuditEvent(models.Model):
         purpose="To show who changed what, when and why.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.AUDIT,
+        counts_from="at",
+        on_expiry=Expiry.DELETE,
         seen_by="Compliance administrators.",
         subject=named_in,
         identity=("actor",),

@@ -9,7 +9,7 @@ A blank value means "not recorded", which is reported as a category of its own.
 
 from django.db import models
 
-from courses.privacy import Basis, PersonalData, Retention
+from courses.privacy import Basis, Expiry, PersonalData, Retention
 
 PREFER_NOT_TO_SAY = ("prefer_not_to_say", "Prefer not to say")
 
@@ -92,6 +92,8 @@ class EqualityRecord(models.Model):
         purpose="To check that training and progression are fair, in aggregate only.",
         basis=Basis.EQUALITY_MONITORING,
         retention=Retention.EQUALITY,
+        counts_from="person__end_date",
+        on_expiry=Expiry.DELETE,
         seen_by=(
             "The person, in their own record and in the answer to their subject access request; HR integration "
             "sends it and never reads it back; the D&I analyst sees only suppressed, perturbed aggregate figures, "

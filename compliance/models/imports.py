@@ -16,6 +16,7 @@ class ImportJob(models.Model):
         purpose="To import the file in the background and show what it changed.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.IMPORT_FILES,
+        counts_from="created_at",
         seen_by="Those who may import that kind of file (HR integration, compliance administrators).",
         identity=("requested_by",),
         free_text=("data", "mapping", "report", "failure"),

@@ -47,6 +47,7 @@ class ManagerObservation(models.Model):
         purpose="To judge whether training changes behaviour; reported in aggregate.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.FREE_TEXT,
+        counts_from="recorded_at",
         seen_by="The person, in their own record; their line managers up the chain; L&D see rates in aggregate only.",
         subject="learner",
         identity=("learner", "manager", "recorded_by"),

@@ -4,11 +4,12 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Model, Value
-from django.db.models.functions import Concat, Length, Substr
+from django.db.models import CharField, Max, Model, Value
+from django.db.models.functions import Cast, Concat, Length, Substr
 from django.utils import timezone
 
 from compliance.audit.models import AuditEvent
@@ -203,3 +204,33 @@ def people_deactivate_leavers(*, today: datetime.date | None = None, source: str
     )
     _notify_people_changed(ids)
     return ids
+
+
+def people_anonymise(*, person_ids: list[int], today: datetime.date) -> int:
+    """Erase who these people were, irreversibly: name, email and staff number are replaced by
+    "Erased person N", the login account loses its name, email and password and is closed.
+    What they did stays, so every count and rate they are part of is unchanged. Returns how many
+    were anonymised (those already anonymised are left alone)."""
+    people = Person.objects.filter(pk__in=person_ids, anonymised_on__isnull=True)
+    user_ids = list(people.values_list("user_id", flat=True))
+    number = Cast("pk", CharField())
+    done = people.update(
+        first_name="Erased",
+        last_name=Concat(Value("person "), number),
+        email="",
+        staff_number=Concat(Value("ERASED-"), number),
+        anonymised_on=today,
+        is_active=False,
+        updated_at=timezone.now(),
+    )
+    get_user_model().objects.filter(pk__in=user_ids).update(
+        username=Concat(Value("erased-"), number),
+        email="",
+        first_name="",
+        last_name="",
+        password=make_password(None),
+        is_active=False,
+    )
+    accounts_close(user_ids=user_ids)
+    _notify_people_changed(person_ids)
+    return done

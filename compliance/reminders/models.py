@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from courses.privacy import Basis, PersonalData, Retention
+from courses.privacy import Basis, Expiry, PersonalData, Retention
 
 
 def named_as_escalation_address(person) -> models.Q:
@@ -151,6 +151,8 @@ class DigestPreference(models.Model):
         purpose="To send digests as you chose.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.PERSON,
+        counts_from="person__end_date",
+        on_expiry=Expiry.DELETE,
         seen_by="The person.",
         subject="person",
         identity=("person",),
@@ -252,6 +254,8 @@ class Reminder(models.Model):
         purpose="To tell people what they must do, and to show that they were told.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.MESSAGES,
+        counts_from="created_at",
+        on_expiry=Expiry.DELETE,
         seen_by="The person (Notifications); L&D and compliance administrators in the message log.",
         subject=("recipient_person", "recipient_user"),
         identity=("recipient_person", "recipient_user", "recipient_email"),

@@ -29,6 +29,7 @@ from compliance.access import user_may_decide_request
 from compliance.models import ExtensionRequest
 from compliance.observations.models import ManagerObservation
 from compliance.observations.selectors import observation_prompts_to_email
+from compliance.people.models import Hold
 from compliance.selectors.assignments import Status, assignment_status
 from courses.models import BookingStatus, Completion, ReflectionPromptDelivery
 
@@ -186,9 +187,12 @@ def _prepare(rows: list[Reminder], today: datetime.date) -> tuple[list[tuple[Rem
 
     skips: dict[str, list[int]] = defaultdict(list)
     to_send = []
+    restricted = Hold.objects.restricted_person_ids({r.recipient_person_id for r in rows if r.recipient_person_id})
     for reminder in rows:
         kind, payload, reason = reminder.kind, None, None
-        if kind in OBLIGATION_KINDS:
+        if reminder.recipient_person_id in restricted:
+            reason = "Not sent: the person asked for the processing of their records to be restricted."
+        elif kind in OBLIGATION_KINDS:
             status = assignment_status(assignment=reminder.assignment, today=today)
             if status not in REMINDABLE:
                 reason = f"Not sent: by then the training was {Status.LABELS[status].lower()}."

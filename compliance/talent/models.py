@@ -15,7 +15,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from compliance.people.models import LeadershipLevel, OrgUnit, RankOrGrade, WorkerType
-from courses.privacy import Basis, NoPersonalData, PersonalData, Retention
+from courses.privacy import Basis, Expiry, NoPersonalData, PersonalData, Retention
 
 DEFAULT_NOTICE = (
     "We ask this only to run this positive-action programme (Equality Act 2010, section 158). "
@@ -292,6 +292,7 @@ class Application(models.Model):
         purpose="To select fairly against published criteria and run the programme.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.TALENT,
+        counts_from="cohort__ends_on",
         seen_by="The person, their line managers (support), the programme's owners and the cohort's panel.",
         subject="person",
         identity=("person", "nominated_by", "support_by", "scored_by", "decided_by", "mentor"),
@@ -355,6 +356,8 @@ class SelfDeclaration(models.Model):
         purpose="Only to run that positive-action programme; never seen by your manager or the panel.",
         basis=Basis.POSITIVE_ACTION,
         retention=Retention.TALENT,
+        counts_from="application__cohort__ends_on",
+        on_expiry=Expiry.DELETE,
         seen_by="The person alone.",
         subject="application__person",
         special=("answer",),

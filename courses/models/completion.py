@@ -46,6 +46,7 @@ class Completion(models.Model):
         purpose="To prove that required training was done.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.TRAINING_RECORD,
+        counts_from="user__person__end_date",
         seen_by="The person, their line managers up the chain, L&D and compliance administrators.",
         subject="user",
         identity=("user", "recorded_by", "voided_by"),

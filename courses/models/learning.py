@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from courses.privacy import Basis, PersonalData, Retention
+from courses.privacy import Basis, Expiry, PersonalData, Retention
 
 
 class Enrolment(models.Model):
@@ -137,6 +137,8 @@ class Reflection(models.Model):
         purpose="Your own learning: private to you.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.FREE_TEXT,
+        counts_from="created_at",
+        on_expiry=Expiry.DELETE,
         seen_by="The person alone.",
         subject="user",
         identity=("user",),
@@ -169,6 +171,8 @@ class ReflectionPromptDelivery(models.Model):
         purpose="To ask once, at the weeks the course sets.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.MESSAGES,
+        counts_from="due_at",
+        on_expiry=Expiry.DELETE,
         seen_by="The person.",
         subject="completion__user",
         training=("completion", "weeks"),
@@ -208,6 +212,7 @@ class Evaluation(models.Model):
         purpose="To improve courses; reported only in aggregate.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.FREE_TEXT,
+        counts_from="submitted_at",
         seen_by="The person; L&D see ratings in aggregate and comments without names.",
         subject="enrolment__user",
         training=("enrolment", "course", "overall", "relevance", "confidence_before", "confidence_after"),

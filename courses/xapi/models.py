@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from courses.privacy import Basis, PersonalData, Retention
+from courses.privacy import Basis, Expiry, PersonalData, Retention
 
 
 class StatementStatus(models.TextChoices):
@@ -45,6 +45,8 @@ class Statement(models.Model):
         purpose="To keep the force's learning record store complete.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.LEARNING_STATEMENTS,
+        counts_from="created_at",
+        on_expiry=Expiry.DELETE,
         seen_by="L&D leads and compliance administrators (statements the store did not take).",
         subject="user",
         identity=("user",),

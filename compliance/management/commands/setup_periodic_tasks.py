@@ -24,6 +24,13 @@ SCHEDULES = [
         "Closes the accounts of people whose leaving date has come (HR files may send it in advance).",
     ),
     (
+        "Privacy: retention",
+        "compliance.privacy.tasks.apply_retention",
+        ("30", "3"),
+        "Deletes, blanks or anonymises the records whose retention period has run out (the rules on the "
+        "retention page), except those under a legal hold or a restriction.",
+    ),
+    (
         "Courses: scheduled publishing",
         "courses.tasks.publish_scheduled",
         ("*/5", "*"),

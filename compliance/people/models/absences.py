@@ -5,7 +5,7 @@ extended by the days it was paused, in its ledger (`compliance.services.absences
 
 from django.db import models
 
-from courses.privacy import Basis, PersonalData, Retention
+from courses.privacy import Basis, Expiry, PersonalData, Retention
 
 from .organisation import Person
 
@@ -35,6 +35,8 @@ class Absence(models.Model):
         purpose="To pause due dates while you are away.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.PERSON,
+        counts_from="person__end_date",
+        on_expiry=Expiry.DELETE,
         seen_by="Compliance administrators; your line managers see that a due date was moved.",
         subject="person",
         identity=("person",),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from courses.privacy import Basis, PersonalData, Retention
+from courses.privacy import Basis, Expiry, PersonalData, Retention
 
 
 class SignInLink(models.Model):
@@ -23,6 +23,8 @@ class SignInLink(models.Model):
         purpose="So that only you can sign in to your account.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.SIGN_IN,
+        counts_from="user__person__end_date",
+        on_expiry=Expiry.DELETE,
         seen_by="Superusers.",
         subject="user",
         identity=("user", "issuer", "subject"),

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower, Upper
 from treebeard.mp_tree import MP_Node
 
-from courses.privacy import Basis, NoPersonalData, PersonalData, Retention
+from courses.privacy import Basis, Expiry, NoPersonalData, PersonalData, Retention
 
 # Fixed-width hex of the person's primary key; a path is the chain of ids from the top.
 LINE_PATH_STEP = 8
@@ -137,6 +137,9 @@ class Person(models.Model):
     functions = models.ManyToManyField(Function, through="PersonFunction", related_name="people", blank=True)
     is_active = models.BooleanField(default=True, db_index=True)
     end_date = models.DateField(null=True, blank=True, help_text="Leaving date.")
+    anonymised_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The day the name, email and staff number were erased."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -145,6 +148,8 @@ class Person(models.Model):
         purpose="To work out what training you must do, by when, and who your managers are.",
         basis=Basis.PUBLIC_TASK,
         retention=Retention.PERSON,
+        counts_from="end_date",
+        on_expiry=Expiry.ANONYMISE,
         seen_by=(
             "The person, their line managers up the chain, compliance administrators "
             "and HR integration (which sends it)."
@@ -163,7 +168,7 @@ class Person(models.Model):
             "end_date",
             "functions",
         ),
-        other=("created_at", "updated_at"),
+        other=("created_at", "updated_at", "anonymised_on"),
     )
 
     class Meta:
