@@ -78,6 +78,7 @@ bench: $(STAMP)
 	$(BENCH_ENV) $(MANAGE) bench --people $(BENCH_PEOPLE)
 	$(BENCH_ENV) $(MANAGE) bench_reporting --people $(BENCH_PEOPLE)
 	$(BENCH_ENV) $(MANAGE) bench_reminders --people $(BENCH_PEOPLE)
+	$(BENCH_ENV) $(MANAGE) bench_retention --people $(BENCH_PEOPLE)
 
 # The chaos suite (README, "Chaos"): its own PostgreSQL cluster and Redis on free ports, a real
 # worker and beat, a force of CHAOS_PEOPLE (2500); kills, stops and restarts them while the day's

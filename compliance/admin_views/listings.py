@@ -5,7 +5,7 @@ import datetime
 from urllib.parse import urlencode
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from compliance.models import (
     ExtensionRequest,
     Requirement,
 )
-from compliance.people.models import LeadershipLevel, OrgUnit, Person, WorkerType
+from compliance.people.models import Hold, LeadershipLevel, OrgUnit, Person, WorkerType
 from compliance.selectors.assignments import Status, assignments_with_status
 from courses.models import Completion
 
@@ -103,8 +103,8 @@ class AssignmentInspectView(TidyInspectView):
 
 
 class PersonInspectView(TidyInspectView):
-    """A person's HR record, with the way to their training and, for those who answer them, to
-    a subject access request about them."""
+    """A person's HR record, with the way to their training and, for those who answer data
+    protection requests, to a request about them and to the legal holds on their records."""
 
     def get_context_data(self, **kwargs):
         person = self.object
@@ -114,12 +114,21 @@ class PersonInspectView(TidyInspectView):
             .annotate(n=Count("pk"))
             .order_by()
         )
+        may_answer = user_may_answer_subject_access(user=self.request.user)
+        holds = (
+            Hold.objects.filter(person=person)
+            .select_related("placed_by", "lifted_by")
+            .order_by(F("lifted_at").desc(nulls_first=True), "-placed_at", "-pk")
+            if may_answer
+            else []
+        )
         return {
             **super().get_context_data(**kwargs),
+            "holds": holds,
             "current_assignments": sum(counts.values()),
             "overdue_assignments": counts.get(Status.OVERDUE, 0),
             "assignments_url": f"{reverse('compliance_assignment:index')}?{urlencode({'q': person.staff_number})}",
-            "may_answer_subject_access": user_may_answer_subject_access(user=self.request.user),
+            "may_answer_subject_access": may_answer,
         }
 
 

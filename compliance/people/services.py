@@ -4,12 +4,12 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import is_password_usable, make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import CharField, Max, Model, Value
-from django.db.models.functions import Cast, Concat, Length, Substr
+from django.db.models import CharField, Max, Model, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat, Length, Replace, Substr
 from django.utils import timezone
 
 from compliance.audit.models import AuditEvent
@@ -17,6 +17,7 @@ from compliance.audit.services import audit_event_record
 from compliance.people.models import Person
 from compliance.people.models.organisation import line_path_segment
 from compliance.people.signals import people_changed
+from courses.models import Completion
 
 
 def line_paths_compute(managers: dict[int, int | None]) -> dict[int, str]:
@@ -164,10 +165,12 @@ def accounts_close(*, user_ids: list[int]) -> None:
     if not user_ids:
         return
     User = get_user_model()
-    rotate = [user for user in User.objects.filter(pk__in=user_ids) if not user.has_usable_password()]
-    for user in rotate:
-        user.set_unusable_password()
-    User.objects.bulk_update(rotate, ["password"], batch_size=1000)
+    rotate = [
+        (pk, make_password(None))
+        for pk, password in User.objects.filter(pk__in=user_ids).values_list("pk", "password")
+        if not is_password_usable(password)
+    ]
+    bulk_set_rows(User, rotate, ["password"])
     Token.objects.filter(user_id__in=user_ids).delete()
 
 
@@ -214,6 +217,16 @@ def people_anonymise(*, person_ids: list[int], today: datetime.date) -> int:
     people = Person.objects.filter(pk__in=person_ids, anonymised_on__isnull=True)
     user_ids = list(people.values_list("user_id", flat=True))
     number = Cast("pk", CharField())
+    # A completion entered by hand or imported is keyed by the staff number ("import:<staff
+    # number>:<course>:<date>"): the key keeps its shape, with the number the person now has.
+    theirs = Person.objects.filter(user_id=OuterRef("user_id")).order_by()
+    Completion.objects.filter(user_id__in=user_ids).update(
+        idempotency_key=Replace(
+            "idempotency_key",
+            Concat(Value(":"), Subquery(theirs.values("staff_number")[:1]), Value(":")),
+            Concat(Value(":ERASED-"), Subquery(theirs.values(number=Cast("pk", CharField()))[:1]), Value(":")),
+        )
+    )
     done = people.update(
         first_name="Erased",
         last_name=Concat(Value("person "), number),

@@ -179,7 +179,16 @@ class RegisterView(WagtailAdminTemplateMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "csv":
-            header = ["Record", "What it is", "Fields by category", "Purpose", "Lawful basis", "Retention", "Seen by"]
+            header = [
+                "Record",
+                "What it is",
+                "Fields by category",
+                "Purpose",
+                "Lawful basis",
+                "Retention",
+                "Then",
+                "Seen by",
+            ]
             rows = [
                 [
                     r.record,
@@ -188,6 +197,7 @@ class RegisterView(WagtailAdminTemplateMixin, TemplateView):
                     r.purpose,
                     r.basis,
                     r.retention,
+                    r.then,
                     r.seen_by,
                 ]
                 for r in register_rows()

@@ -12,10 +12,17 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.functions import Cast
+from django.db.models.signals import post_delete, pre_delete
 from django.utils import timezone
+from wagtail.models import ReferenceIndex
+from wagtail.signal_handlers import remove_reference_index_on_delete
 
 from compliance.audit.services import audit_event_record
 from compliance.people.models import Hold, Person
@@ -24,43 +31,10 @@ from compliance.services.requirements import add_months
 from courses.privacy import Expiry, PersonalData, Retention, register
 
 from .models import RetentionRule, RetentionRun
-from .selectors import subject_q
+from .selectors import Rule, _target, retention_rules, subject_q
 
 BATCH = 2000
 MAX_MONTHS = 1200
-
-
-@dataclass(frozen=True)
-class Rule:
-    retention: Retention
-    months: int | None
-    reason: str
-    changed: bool  # the force's own period, not the default
-
-    @property
-    def period(self) -> str:
-        if self.months is None:
-            return "Kept"
-        if self.months == 0:
-            return "None: at once"
-        years, months = divmod(self.months, 12)
-        parts = [f"{years} year{'s' * (years != 1)}"] * bool(years) + [f"{months} month{'s' * (months != 1)}"] * bool(
-            months
-        )
-        return " ".join(parts)
-
-
-def retention_rules() -> dict[Retention, Rule]:
-    """Every kind of record with its period: the force's own where it set one, else the default."""
-    own = {rule.retention: rule for rule in RetentionRule.objects.all()}
-    rules = {}
-    for retention in Retention:
-        rule = own.get(retention.value)
-        if rule is None:
-            rules[retention] = Rule(retention, retention.default_months, retention.label, changed=False)
-        else:
-            rules[retention] = Rule(retention, rule.months, rule.reason, changed=True)
-    return rules
 
 
 @transaction.atomic
@@ -115,16 +89,63 @@ def _cutoff(entry: PersonalData, today: datetime.date, months: int):
     return day
 
 
+# What a blanked text goes to where a check constraint of its model reads it (an exemption, an
+# extension and a request must have a reason; a voided completion its void reason): emptying it
+# would break the constraint, so what was empty stays empty and any other text becomes this.
+ERASED = "[erased]"
+
+
+def _names_in(condition: Q) -> set[str]:
+    names = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= _names_in(child)
+        elif isinstance(child, tuple):
+            names.add(child[0].split(LOOKUP_SEP)[0])
+    return names
+
+
+def _guarded(model: type[models.Model]) -> set[str]:
+    """The fields a check constraint of the model reads."""
+    names = set()
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint):
+            names |= _names_in(constraint.condition)
+    return names
+
+
+def _empties(entry: PersonalData) -> dict[str, tuple[object, bool]]:
+    """Each field blanking empties: its empty value, and whether a constraint guards it."""
+    guarded = _guarded(entry.model)
+    empties = {}
+    for name in entry.blanked_fields():
+        empty = entry.model._meta.get_field(name).get_default()
+        empties[name] = (empty, name in guarded and isinstance(empty, str))
+    return empties
+
+
 def blank_values(entry: PersonalData) -> dict:
-    return {name: entry.model._meta.get_field(name).get_default() for name in entry.blanked_fields()}
+    values = {}
+    for name, (empty, guarded) in _empties(entry).items():
+        values[name] = (
+            Case(When(**{name: empty}, then=Value(empty)), default=Value(ERASED), output_field=models.TextField())
+            if guarded
+            else empty
+        )
+    return values
 
 
 def still_to_change(entry: PersonalData) -> Q:
     """The rows the entry's action would still change: so doing it twice changes nothing more."""
     where = Q()
     if entry.expiry == Expiry.BLANK:
-        for name, value in blank_values(entry).items():
-            where |= Q(**{f"{name}__isnull": False}) if value is None else ~Q(**{name: value})
+        for name, (empty, guarded) in _empties(entry).items():
+            if empty is None:
+                where |= Q(**{f"{name}__isnull": False})
+            elif guarded:
+                where |= ~Q(**{name: empty}) & ~Q(**{name: ERASED})
+            else:
+                where |= ~Q(**{name: empty})
     elif entry.expiry == Expiry.ANONYMISE:
         where = Q(anonymised_on__isnull=True)
     return where
@@ -136,9 +157,22 @@ def held_people() -> list[Person]:
 
 
 def _about_any(entry: PersonalData, people: list[Person]) -> Q | None:
+    """The rows about any of these people: `subject_q` for all of them at once, one `IN` a path
+    (however many people are held), or each person's own condition for a subject that is a function."""
+    if not people:
+        return None
     where = Q()
-    for person in people:
-        where |= subject_q(entry, person) or Q()
+    if callable(entry.subject):
+        for person in people:
+            where |= subject_q(entry, person) or Q()
+        return where or None
+    paths = (entry.subject,) if isinstance(entry.subject, str) else tuple(entry.subject)
+    for path in paths:
+        target = _target(entry.model, path)
+        if target is Person:
+            where |= Q(**{f"{path}__in": [person.pk for person in people]})
+        elif target is get_user_model():
+            where |= Q(**{f"{path}__in": [person.user_id for person in people if person.user_id is not None]})
     return where or None
 
 
@@ -154,10 +188,47 @@ def pending(entry: PersonalData, *, rule: Rule, today: datetime.date, held: list
     return rows.exclude(kept) if kept is not None else rows
 
 
+def _receivers(signal, model: type[models.Model]) -> set:
+    live = signal._live_receivers(model)  # Django keeps them in a private list: (sync, async) since 5.0
+    sync, asynchronous = live if isinstance(live, tuple) else (live, [])
+    return set(sync) | set(asynchronous)
+
+
+def _deletes_in_one_statement(model: type[models.Model]) -> bool:
+    """Whether Django would delete rows of `model` in one statement (nothing cascades from them,
+    nothing listens), but for the receiver Wagtail connects, once the admin's hooks are loaded
+    (in every web process, and in a worker once a task has loaded the URLs), to the models the
+    admin registers, such as messages and audit events: it makes Django fetch every row and
+    remove its reference-index entries one by one, several queries a row."""
+    if _receivers(pre_delete, model) or _receivers(post_delete, model) - {remove_reference_index_on_delete}:
+        return False
+    if model._meta.parents or any(hasattr(field, "bulk_related_objects") for field in model._meta.private_fields):
+        return False
+    return all(
+        relation.on_delete is models.DO_NOTHING
+        for relation in model._meta.get_fields(include_hidden=True)
+        if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+    )
+
+
+def _delete(model: type[models.Model], rows: QuerySet) -> int:
+    """Delete the rows; where only Wagtail's reference index listens, in one statement, with their
+    index entries removed for the batch at once (as its receiver would, row by row)."""
+    if not _deletes_in_one_statement(model):
+        return rows.delete()[1].get(model._meta.label, 0)
+    if model in ReferenceIndex.tracked_models:
+        parents = model._meta.get_parent_list()
+        content_type = ContentType.objects.get_for_model(parents[-1] if parents else model, for_concrete_model=False)
+        ids = rows.order_by().annotate(indexed_as=Cast("pk", models.CharField())).values("indexed_as")
+        ReferenceIndex.objects.filter(base_content_type=content_type, object_id__in=ids).delete()
+        ReferenceIndex.objects.filter(to_content_type=content_type, to_object_id__in=ids).delete()
+    return rows._raw_delete(rows.db)
+
+
 def act(entry: PersonalData, rows: QuerySet, *, today: datetime.date) -> int:
     """Delete, blank or anonymise these rows, as the entry says; how many."""
     if entry.expiry == Expiry.DELETE:
-        return rows.delete()[1].get(entry.model._meta.label, 0)
+        return _delete(entry.model, rows)
     if entry.expiry == Expiry.BLANK:
         return rows.update(**blank_values(entry))
     if entry.expiry == Expiry.ANONYMISE:
@@ -193,18 +264,30 @@ def retention_report(*, today: datetime.date | None = None) -> list[tuple[Due, i
     return [(item, item.rows.count()) for item in due(today=today)]
 
 
+def _batches(rows: QuerySet, size: int) -> Iterator[QuerySet]:
+    """The rows in ranges of pk holding `size` of them each (the last fewer): each range is found
+    from where the last ended, so no row is read twice however many batches there are, and each
+    is changed in one statement (no ids travel to Python and back)."""
+    after = None
+    while True:
+        todo = rows if after is None else rows.filter(pk__gt=after)
+        end = todo.order_by("pk").values_list("pk", flat=True)[size - 1 : size].first()
+        if end is None:
+            yield todo
+            return
+        yield todo.filter(pk__lte=end)
+        after = end
+
+
 def retention_apply(*, today: datetime.date | None = None, batch: int = BATCH, actor=None) -> RetentionRun:
     """Apply every rule, in batches committed one by one; audited with what was done."""
     today = today or timezone.localdate()
     run = RetentionRun.objects.create(started_at=timezone.now())
     for item in due(today=today):
         done = 0
-        while ids := list(item.rows.order_by("pk").values_list("pk", flat=True)[:batch]):
+        for rows in _batches(item.rows, batch):
             with transaction.atomic():
-                changed = act(item.entry, item.rows.filter(pk__in=ids), today=today)
-            done += changed
-            if not changed:  # rows that cannot change (held between the two reads): stop here
-                break
+                done += act(item.entry, rows, today=today)
         if done:
             run.counts[item.key] = {"action": item.entry.expiry.value, "rows": done}
             RetentionRun.objects.filter(pk=run.pk).update(counts=run.counts)

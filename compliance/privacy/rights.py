@@ -168,7 +168,7 @@ def rights_request_decide(
         if request.kind == RightsRequest.Kind.ERASURE:
             done = _erase(person, kinds=set(kinds), today=today)
         else:
-            hold = hold_place(person=person, kind=Hold.Kind.RESTRICTION, reason=reason, actor=actor)
+            hold = hold_place(person=person, kind=Hold.Kind.RESTRICTION, reason=reason.strip()[:500], actor=actor)
             done = {"hold": hold.pk}
     request.outcome, request.ground, request.reason = outcome, ground, reason.strip()
     request.decided_by, request.decided_on, request.done = actor, today, done

@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from compliance.people.models import Person
-from courses.privacy import Category, PersonalData, register
+from courses.privacy import Category, PersonalData, Retention, register
+
+from .models import RetentionRule
 
 
 @dataclass
@@ -46,6 +48,39 @@ def _target(model: type, path: str) -> type:
         if name != "pk":
             model = model._meta.get_field(name).related_model
     return model
+
+
+@dataclass(frozen=True)
+class Rule:
+    retention: Retention
+    months: int | None
+    reason: str
+    changed: bool  # the force's own period, not the default
+
+    @property
+    def period(self) -> str:
+        if self.months is None:
+            return "Kept"
+        if self.months == 0:
+            return "None: at once"
+        years, months = divmod(self.months, 12)
+        parts = [f"{years} year{'s' * (years != 1)}"] * bool(years) + [f"{months} month{'s' * (months != 1)}"] * bool(
+            months
+        )
+        return " ".join(parts)
+
+
+def retention_rules() -> dict[Retention, Rule]:
+    """Every kind of record with its period: the force's own where it set one, else the default."""
+    own = {rule.retention: rule for rule in RetentionRule.objects.all()}
+    rules = {}
+    for retention in Retention:
+        rule = own.get(retention.value)
+        if rule is None:
+            rules[retention] = Rule(retention, retention.default_months, retention.label, changed=False)
+        else:
+            rules[retention] = Rule(retention, rule.months, rule.reason, changed=True)
+    return rules
 
 
 def subject_q(entry: PersonalData, person: Person) -> Q | None:
@@ -145,11 +180,22 @@ class RegisterRow:
     purpose: str
     basis: str
     retention: str
+    then: str
     seen_by: str
+
+
+def _how_long(entry: PersonalData, rule: Rule) -> str:
+    """The default period in words, or the force's own with its reason: the notice cannot drift."""
+    if not rule.changed:
+        return entry.retention.label
+    if rule.months is None:
+        return f"Kept: {rule.reason}"
+    return f"{rule.period} (the usual rule is: {entry.retention.label}). {rule.reason}"
 
 
 def register_rows() -> list[RegisterRow]:
     rows = []
+    rules = retention_rules()
     for entry in register():
         meta = entry.model._meta
         fields = {
@@ -165,7 +211,8 @@ def register_rows() -> list[RegisterRow]:
                 fields=fields,
                 purpose=entry.purpose,
                 basis=entry.basis.label,
-                retention=entry.retention.label,
+                retention=_how_long(entry, rules[entry.retention]),
+                then=entry.expiry.label,
                 seen_by=entry.seen_by,
             )
         )

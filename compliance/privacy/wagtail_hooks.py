@@ -1,5 +1,6 @@
-"""Registers the privacy screens in the Wagtail admin: subject access requests (for those with
-the right to answer them) and the register of personal data (for every administrator)."""
+"""Registers the privacy screens in the Wagtail admin: subject access requests, erasure and
+restriction requests, legal holds and retention (for those with the right to answer data
+protection requests) and the register of personal data (for every administrator)."""
 
 from django.urls import path, reverse
 from wagtail import hooks
@@ -7,6 +8,8 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from compliance.access import user_may_answer_subject_access
 
+from .admin_retention import RetentionRuleView, RetentionView
+from .admin_rights import HoldLiftView, HoldPlaceView, RightsRequestNewView, RightsRequestsView, RightsRequestView
 from .admin_views import (
     AccessRequestArchiveView,
     AccessRequestNewView,
@@ -37,6 +40,13 @@ def register_privacy_urls():
             "privacy/requests/<int:pk>/report/", AccessRequestReportView.as_view(), name="privacy_access_request_report"
         ),
         path("privacy/register/", RegisterView.as_view(), name="privacy_register"),
+        path("privacy/retention/", RetentionView.as_view(), name="privacy_retention"),
+        path("privacy/retention/<str:kind>/", RetentionRuleView.as_view(), name="privacy_retention_rule"),
+        path("privacy/rights/", RightsRequestsView.as_view(), name="privacy_rights_requests"),
+        path("privacy/rights/new/", RightsRequestNewView.as_view(), name="privacy_rights_request_new"),
+        path("privacy/rights/<int:pk>/", RightsRequestView.as_view(), name="privacy_rights_request"),
+        path("privacy/holds/new/", HoldPlaceView.as_view(), name="privacy_hold_new"),
+        path("privacy/holds/<int:pk>/lift/", HoldLiftView.as_view(), name="privacy_hold_lift"),
     ]
 
 
@@ -47,6 +57,10 @@ def register_privacy_menu():
             SubjectAccessMenuItem(
                 "Subject access requests", reverse("privacy_access_requests"), icon_name="user", order=100
             ),
+            SubjectAccessMenuItem(
+                "Erasure and restriction", reverse("privacy_rights_requests"), icon_name="bin", order=110
+            ),
+            SubjectAccessMenuItem("Retention", reverse("privacy_retention"), icon_name="time", order=120),
             MenuItem("Personal data register", reverse("privacy_register"), icon_name="list-ul", order=200),
         ]
     )

@@ -187,10 +187,16 @@ def _prepare(rows: list[Reminder], today: datetime.date) -> tuple[list[tuple[Rem
 
     skips: dict[str, list[int]] = defaultdict(list)
     to_send = []
-    restricted = Hold.objects.restricted_person_ids({r.recipient_person_id for r in rows if r.recipient_person_id})
+    # A restriction stops every message to the person, and every message about them (a manager's
+    # or L&D's escalation of their training).
+    about = {r.recipient_person_id for r in rows} | {r.assignment.person_id for r in rows if r.assignment_id}
+    restricted = Hold.objects.restricted_person_ids(about - {None})
     for reminder in rows:
         kind, payload, reason = reminder.kind, None, None
-        if reminder.recipient_person_id in restricted:
+        if restricted and (
+            reminder.recipient_person_id in restricted
+            or (reminder.assignment_id and reminder.assignment.person_id in restricted)
+        ):
             reason = "Not sent: the person asked for the processing of their records to be restricted."
         elif kind in OBLIGATION_KINDS:
             status = assignment_status(assignment=reminder.assignment, today=today)

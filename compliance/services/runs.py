@@ -22,6 +22,7 @@ DAILY_JOBS = (
     "compliance.tasks.deactivate_leavers",
     "compliance.tasks.sync_all",
     "compliance.reminders.tasks.plan_reminders",
+    "compliance.privacy.tasks.apply_retention",
 )
 # A run missing this long after its beat time is redone; one started (or enqueued again) and
 # not finished after STALE is taken to be lost.

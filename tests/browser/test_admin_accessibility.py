@@ -35,6 +35,10 @@ SCREENS = {
         "/admin/privacy/requests/",
         "/admin/privacy/requests/new/",
         "/admin/privacy/register/",
+        "/admin/privacy/retention/",
+        "/admin/privacy/retention/free_text/",
+        "/admin/privacy/rights/",
+        "/admin/privacy/rights/new/",
     ],
     # The superuser's dashboard too: the page fixture fails on anything the CSP blocks, such as a
     # request to another site.

@@ -27,7 +27,9 @@ def test_setup_periodic_tasks_is_idempotent_and_keeps_admin_edits():
     daily.enabled = False
     daily.save()
     call_command("setup_periodic_tasks")
-    assert PeriodicTask.objects.filter(name__in=tasks).count() == len(tasks) == 6
+    assert PeriodicTask.objects.filter(name__in=tasks).count() == len(tasks) == 7
+    assert tasks["Privacy: retention"].task == "compliance.privacy.tasks.apply_retention"
+    assert (tasks["Privacy: retention"].crontab.hour, tasks["Privacy: retention"].crontab.minute) == ("3", "30")
     assert tasks["Courses: scheduled publishing"].task == "courses.tasks.publish_scheduled"
     assert tasks["Courses: scheduled publishing"].crontab.minute == "*/5"
     assert tasks["People: deactivate leavers"].task == "compliance.tasks.deactivate_leavers"

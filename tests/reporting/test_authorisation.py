@@ -155,6 +155,10 @@ ENDPOINTS = [
     ("my record archive", "post", "/privacy/my-record/archive/"),
     ("admin subject access requests", "get", "/admin/privacy/requests/"),
     ("admin personal data register", "get", "/admin/privacy/register/"),
+    ("admin retention", "get", "/admin/privacy/retention/"),
+    ("admin retention of free text", "get", "/admin/privacy/retention/free_text/"),
+    ("admin erasure and restriction requests", "get", "/admin/privacy/rights/"),
+    ("admin record an erasure request", "get", "/admin/privacy/rights/new/"),
 ]
 
 # One column per role, in the order of ROLES; the README's roles table says the same in words.
@@ -263,6 +267,10 @@ EXPECTED = {
     "my record archive":         [302, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "admin subject access requests": [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
     "admin personal data register": [302, 302, 302, 302, 302, 200, 200, 200, 200, 200, 200],
+    "admin retention":           [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
+    "admin retention of free text": [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
+    "admin erasure and restriction requests": [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
+    "admin record an erasure request": [302, 302, 302, 302, 302, 302, 200, 302, 302, 302, 200],
 }
 # fmt: on
 

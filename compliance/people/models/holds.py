@@ -23,8 +23,9 @@ class HoldQuerySet(models.QuerySet):
 
 class Hold(models.Model):
     """A legal hold (the records are needed for proceedings) or a restriction of processing
-    (UK GDPR Article 18): either keeps every record about the person from retention and erasure
-    until it is lifted; a restriction also stops messages to them."""
+    (UK GDPR Article 18): either keeps every record about the person from retention until it is
+    lifted; a legal hold keeps them from erasure too, and a restriction stops every message to
+    or about the person."""
 
     class Kind(models.TextChoices):
         LEGAL_HOLD = "legal_hold", "Legal hold"
