@@ -76,6 +76,7 @@ class ModuleProgress(models.Model):
     )
 
     class Meta:
+        verbose_name_plural = "module progress"
         constraints = [models.UniqueConstraint(fields=["enrolment", "module"], name="one_progress_per_module")]
 
     def __str__(self) -> str:
@@ -180,6 +181,7 @@ class ReflectionPromptDelivery(models.Model):
     )
 
     class Meta:
+        verbose_name_plural = "reflection prompt deliveries"
         ordering = ["due_at"]
         constraints = [models.UniqueConstraint(fields=["completion", "weeks"], name="one_prompt_per_interval")]
         indexes = [models.Index(fields=["sent_at", "due_at"], name="reflection_prompt_due")]
