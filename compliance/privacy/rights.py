@@ -25,6 +25,7 @@ from courses.privacy import Expiry, PersonalData, Retention, register
 from .models import RightsRequest, one_month_after
 from .retention import act, still_to_change
 from .selectors import subject_q
+from .services import request_receipt_errors
 
 MAX_TEXT = 2000
 # What erasure can reach: every kind of record whose rows retention would delete, blank or
@@ -72,19 +73,9 @@ def rights_request_open(
     """Record an erasure or restriction request, due one calendar month after it was received."""
     _require_right(actor)
     today = today or timezone.localdate()
-    errors = {}
+    errors = request_receipt_errors(received_on=received_on, received_how=received_how, note=note, today=today)
     if kind not in RightsRequest.Kind.values:
         errors["kind"] = "Choose erasure or restriction."
-    if received_on > today:
-        errors["received_on"] = "The day it was received is in the future."
-    elif received_on < today - datetime.timedelta(days=366):
-        errors["received_on"] = "The day it was received is more than a year ago: check the year."
-    if not received_how.strip():
-        errors["received_how"] = "Say how the request was received."
-    elif len(received_how) > 200:
-        errors["received_how"] = "Keep how it was received to 200 characters."
-    if len(note) > MAX_TEXT:
-        errors["note"] = f"Keep the note to {MAX_TEXT} characters."
     if errors:
         raise ValidationError(errors)
     request = RightsRequest.objects.create(

@@ -31,6 +31,22 @@ def _require_right(actor) -> None:
         raise PermissionDenied("Only those who answer subject access requests may do this.")
 
 
+def request_receipt_errors(*, received_on: datetime.date, received_how: str, note: str, today: datetime.date) -> dict:
+    """What is wrong with a data protection request as recorded: the day it arrived, how, the note."""
+    errors = {}
+    if received_on > today:
+        errors["received_on"] = "The day it was received is in the future."
+    elif received_on < today - datetime.timedelta(days=366):
+        errors["received_on"] = "The day it was received is more than a year ago: check the year."
+    if not received_how.strip():
+        errors["received_how"] = "Say how the request was received."
+    elif len(received_how) > 200:
+        errors["received_how"] = "Keep how it was received to 200 characters."
+    if len(note) > MAX_TEXT:
+        errors["note"] = f"Keep the note to {MAX_TEXT} characters."
+    return errors
+
+
 @transaction.atomic
 def access_request_open(
     *,
@@ -44,17 +60,7 @@ def access_request_open(
     """Record a subject access request, due one calendar month after it was received."""
     _require_right(actor)
     today = today or timezone.localdate()
-    errors = {}
-    if received_on > today:
-        errors["received_on"] = "The day it was received is in the future."
-    elif received_on < today - datetime.timedelta(days=366):
-        errors["received_on"] = "The day it was received is more than a year ago: check the year."
-    if not received_how.strip():
-        errors["received_how"] = "Say how the request was received."
-    elif len(received_how) > 200:
-        errors["received_how"] = "Keep how it was received to 200 characters."
-    if len(note) > MAX_TEXT:
-        errors["note"] = f"Keep the note to {MAX_TEXT} characters."
+    errors = request_receipt_errors(received_on=received_on, received_how=received_how, note=note, today=today)
     if errors:
         raise ValidationError(errors)
     request = AccessRequest.objects.create(
