@@ -9,7 +9,8 @@ over ten years, and some an absence. Then, on the same data:
 
 1. the dry run (`retention_report`), which also warms the caches for what follows;
 2. the reference: hand-written SQL doing the same deletes and updates, one set-based statement
-   per table (anonymising the people, their accounts and their completions' keys in one), with
+   per table (anonymising the people, their accounts, their completions' keys and the audit
+   entries about them in one), with
    RETURNING the ids it changed, in a transaction rolled back at the end: three times, the
    median taken (then VACUUM);
 3. `retention_apply`: batches of 2,000 rows, each committed, audited.
@@ -28,6 +29,8 @@ import time
 from contextlib import contextmanager
 
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.test import override_settings
 from django.utils import timezone
 
@@ -70,6 +73,9 @@ def build_retention_force(*, people: int, today: datetime.date, seed: int = 1) -
     force = build_synthetic_force(people=people, prefix=PREFIX, seed=seed, today=today)
     rows = list(
         Person.objects.filter(pk__in=force.person_ids).values_list("pk", "user_id", "staff_number", "rank_or_grade")
+    )
+    names = dict(
+        Person.objects.filter(pk__in=force.person_ids).values_list("pk", Concat("first_name", Value(" "), "last_name"))
     )
     # Leavers below the sergeants, leaving dates over the ten years.
     constables = [pk for pk, _, _, rank in rows if rank == "Constable"]
@@ -277,7 +283,7 @@ def build_retention_force(*, people: int, today: datetime.date, seed: int = 1) -
                 "person_updated",
                 "person",
                 str(pk),
-                f"Updated: Bench person ({staff})",
+                f"Updated: {names[pk]} ({staff})",
                 "{}",
             )
             for pk, _, staff, _ in rows
@@ -356,11 +362,25 @@ REFERENCE = {
           AND (r.recipient_person_id IS NULL OR r.recipient_person_id NOT IN ({HELD_PEOPLE}))
           AND (r.recipient_user_id IS NULL OR r.recipient_user_id NOT IN ({HELD_USERS}))
         RETURNING r.id""",
-    # Last, as the run does: the person, their account, its tokens and their completions' keys.
+    # Last, as the run does: the person, their account, its tokens, their completions' keys and
+    # the audit entries about them, which name them no more. (The run also searches every other
+    # entry's summary and changes for their staff numbers, work this reference leaves out, as the
+    # synthetic trail has none: it counts against the run.)
     "people.Person": f"""
         WITH gone AS (
-            SELECT id, user_id, staff_number FROM people_person
+            SELECT id, user_id, staff_number, first_name, last_name FROM people_person
             WHERE end_date < %(person)s AND anonymised_on IS NULL AND id NOT IN ({HELD_PEOPLE})
+        ), audit AS (
+            UPDATE audit_auditevent a
+            SET summary = replace(
+                replace(
+                    a.summary,
+                    g.first_name || ' ' || g.last_name || ' (' || g.staff_number || ')',
+                    'Erased person ' || g.id || ' (ERASED-' || g.id || ')'
+                ),
+                '(' || g.staff_number || ')', '(ERASED-' || g.id || ')'
+            )
+            FROM gone g WHERE a.object_type = 'person' AND a.object_id = g.id::text
         ), keys AS (
             UPDATE courses_completion c
             SET idempotency_key = replace(c.idempotency_key, ':' || g.staff_number || ':', ':ERASED-' || g.id || ':')
@@ -539,6 +559,15 @@ def _measure(*, today: datetime.date, stdout) -> dict:
             "SELECT count(*) FROM courses_completion c JOIN people_person p ON p.user_id = c.user_id "
             "WHERE p.anonymised_on IS NOT NULL AND c.idempotency_key NOT LIKE %(erased_key)s",
             {"erased_key": "%:ERASED-%"},
+        )
+        == 0
+    )
+    checks["the audit entries about them name them no more"] = (
+        _count(
+            "SELECT count(*) FROM audit_auditevent a JOIN people_person p "
+            "ON a.object_type = 'person' AND a.object_id = p.id::text "
+            "WHERE p.anonymised_on = %(today)s AND a.summary NOT LIKE 'Updated: Erased person %%'",
+            params,
         )
         == 0
     )

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Concat, Length, Replace, Substr
 from django.utils import timezone
 
 from compliance.audit.models import AuditEvent
-from compliance.audit.services import audit_event_record
+from compliance.audit.services import Erased, audit_event_record, audit_names_erase
 from compliance.people.models import Person
 from compliance.people.models.organisation import line_path_segment
 from compliance.people.signals import people_changed
@@ -212,10 +212,13 @@ def people_deactivate_leavers(*, today: datetime.date | None = None, source: str
 def people_anonymise(*, person_ids: list[int], today: datetime.date) -> int:
     """Erase who these people were, irreversibly: name, email and staff number are replaced by
     "Erased person N", the login account loses its name, email and password and is closed.
-    What they did stays, so every count and rate they are part of is unchanged. Returns how many
+    The audit trail keeps what was done to their record, under the new name and number, and no
+    longer says who they were. What they did stays, so every count and rate they are part of is
+    unchanged. Returns how many
     were anonymised (those already anonymised are left alone)."""
     people = Person.objects.filter(pk__in=person_ids, anonymised_on__isnull=True)
-    user_ids = list(people.values_list("user_id", flat=True))
+    were = list(people.values_list("pk", "user_id", "staff_number", "first_name", "last_name", "email"))
+    user_ids = [user_id for _, user_id, *_ in were]
     number = Cast("pk", CharField())
     # A completion entered by hand or imported is keyed by the staff number ("import:<staff
     # number>:<course>:<date>"): the key keeps its shape, with the number the person now has.
@@ -245,5 +248,11 @@ def people_anonymise(*, person_ids: list[int], today: datetime.date) -> int:
         is_active=False,
     )
     accounts_close(user_ids=user_ids)
+    audit_names_erase(
+        [
+            Erased(pk, staff_number, first, last, email, f"ERASED-{pk}", f"Erased person {pk} (ERASED-{pk})")
+            for pk, _, staff_number, first, last, email in were
+        ]
+    )
     _notify_people_changed(person_ids)
     return done

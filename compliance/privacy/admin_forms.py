@@ -15,7 +15,8 @@ KIND_NAMES = {
     Retention.EQUALITY: "Equality records",
     Retention.MESSAGES: "Messages",
     Retention.AUDIT: "Audit trail and data protection requests",
-    Retention.SIGN_IN: "Sign-in links",
+    Retention.SIGN_IN: "Sign-in links and sessions",
+    Retention.SIGN_IN_RECORDS: "Sign-in records",
     Retention.IMPORT_FILES: "Imported files",
     Retention.LEARNING_STATEMENTS: "Learning statements",
     Retention.TALENT: "Talent programmes",
@@ -25,7 +26,7 @@ KIND_NAMES = {
 # What each action did, after a count ("3 deleted").
 DONE = {
     Expiry.DELETE: "deleted",
-    Expiry.BLANK: "emptied of their free text",
+    Expiry.BLANK: "had their free text erased",
     Expiry.ANONYMISE: "anonymised",
     Expiry.KEEP: "kept",
 }

@@ -17,7 +17,8 @@ from courses.privacy import Expiry, Retention, register
 from .admin_forms import Breadcrumbs, add_service_errors, done_lines, kind_name, record_name
 from .admin_views import _AnswersSubjectAccess
 from .models import RetentionRun
-from .retention import MAX_MONTHS, Rule, retention_apply, retention_report, retention_rule_set, retention_rules
+from .retention import MAX_MONTHS, Rule, retention_report, retention_rule_set, retention_rules
+from .tasks import apply_retention_now
 
 
 def _records_of(kind: Retention) -> list[tuple[str, str]]:
@@ -67,11 +68,11 @@ class RetentionView(_AnswersSubjectAccess, Breadcrumbs, WagtailAdminTemplateMixi
         return context
 
     def post(self, request, *args, **kwargs):
-        run = retention_apply(actor=request.user)
-        total = sum(done["rows"] for done in run.counts.values())
+        apply_retention_now.delay_on_commit(request.user.pk)
         messages.success(
             request,
-            f"Retention rules applied: {total} record{'s' * (total != 1)} deleted, emptied or anonymised.",
+            "The rules are being applied. The run is listed under The last runs once it has finished: "
+            "refresh this page to see it.",
         )
         return redirect("privacy_retention")
 

@@ -14,7 +14,6 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from compliance.people.models import Hold, Person
-from courses.privacy import Retention
 
 from .admin_forms import DONE, Breadcrumbs, add_service_errors, done_lines, kind_name, record_name
 from .admin_views import AccessRequestForm, _AnswersSubjectAccess
@@ -50,8 +49,8 @@ class RightsRequestForm(AccessRequestForm):
         choices=RightsRequest.Kind.choices,
         required=False,
         widget=forms.RadioSelect(attrs={"required": True}),
-        help_text="Erasure: the records about them deleted, emptied or anonymised (UK GDPR Article 17). "
-        "Restriction: kept, but not used, and no message sent to them (Article 18).",
+        help_text="Erasure: the records about them deleted, their free text erased, or anonymised "
+        "(UK GDPR Article 17). Restriction: kept, but not used, and no message sent to them (Article 18).",
     )
     received_how = forms.CharField(
         label="How it was received",
@@ -115,17 +114,14 @@ class RightsRequestNewView(_AnswersSubjectAccess, Breadcrumbs, WagtailAdminTempl
 
 def _erasable_choices(person: Person, today) -> list[tuple[str, str]]:
     """A choice for each kind of record erasure would change for this person, saying what it would do."""
-    serving = not (person.end_date and person.end_date <= today)
     choices = []
-    for kind, entries in erasable(person).items():
+    for kind, entries in erasable(person, today=today).items():
         name = kind_name(kind)
         if len(entries) == 1 and record_name(entries[0][0].model) == name:
             label = f"{name}: {entries[0][1]} {DONE[entries[0][0].expiry]}"
         else:
             done = "; ".join(f"{record_name(entry.model)}: {count} {DONE[entry.expiry]}" for entry, count in entries)
             label = f"{name} ({done})"
-        if kind == Retention.PERSON and serving:
-            label += ". Not while they serve: their own record is anonymised only once they have left"
         choices.append((kind.value, label))
     return choices
 
@@ -165,6 +161,11 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if rights_request.kind == RightsRequest.Kind.ERASURE:
             self.fields["kinds"].choices = _erasable_choices(rights_request.person, today)
+            if rights_request.person.end_date is None or rights_request.person.end_date > today:
+                self.fields["kinds"].help_text += (
+                    " Their own record is not offered while they serve: it is needed for their training "
+                    "(public task) and is anonymised only once they have left the force."
+                )
             self.fields["outcome"].help_text = "Granted or partly granted: what is ticked below is erased at once."
         else:
             del self.fields["kinds"]

@@ -1,6 +1,6 @@
 """Retention that runs by itself: each kind of record is kept for its period (the force's rule,
 or the default in `courses.privacy.Retention`), counted from the date each register entry names
-(`counts_from`), then deleted, blanked or anonymised as the entry says (`expiry`).
+(`counts_from`), then deleted, erased or anonymised as the entry says (`expiry`).
 
 A legal hold or a restriction keeps every record about its person. The work is set-based and in
 batches, each committed on its own, so a run that is interrupted leaves nothing half done and
@@ -298,7 +298,7 @@ def retention_apply(*, today: datetime.date | None = None, batch: int = BATCH, a
         action="retention_applied",
         obj=run,
         summary=f"Retention rules applied for {today:%-d %B %Y}: {total} record{'s' * (total != 1)} "
-        f"deleted, blanked or anonymised",
+        f"deleted, erased or anonymised",
         source="retention",
         actor=actor,
         changes=run.counts,

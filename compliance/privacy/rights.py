@@ -38,12 +38,18 @@ def _require_right(actor) -> None:
         raise PermissionDenied("Only those who answer data protection requests may do this.")
 
 
-def erasable(person: Person) -> dict[Retention, list[tuple[PersonalData, int]]]:
+def _serving(person: Person, today: datetime.date) -> bool:
+    return not (person.end_date and person.end_date <= today)
+
+
+def erasable(person: Person, *, today: datetime.date) -> dict[Retention, list[tuple[PersonalData, int]]]:
     """For each kind of record erasure could reach, the register entries with this person's rows
-    that would change: how many of each."""
+    that would change: how many of each. The person's own record only once they have left."""
     kinds: dict[Retention, list[tuple[PersonalData, int]]] = {}
     for entry in register():
         if entry.retention in NEVER_ERASED or entry.expiry == Expiry.KEEP:
+            continue
+        if entry.retention == Retention.PERSON and _serving(person, today):
             continue
         rows = _rows(entry, person)
         count = rows.count() if rows is not None else 0
@@ -122,7 +128,7 @@ def _check_decision(request: RightsRequest, *, outcome: str, ground: str, reason
             errors["kinds"] = f"These cannot be erased on request: {', '.join(unknown)}."
         elif not kinds:
             errors["kinds"] = "Choose what to erase, or refuse the request."
-        elif Retention.PERSON in kinds and not (person.end_date and person.end_date <= today):
+        elif Retention.PERSON in kinds and _serving(person, today):
             errors["kinds"] = (
                 "The person's own record can be anonymised only once they have left the force: "
                 "while they serve it is needed for their training (public task)."
@@ -158,6 +164,7 @@ def rights_request_decide(
     if outcome != RightsRequest.Outcome.REFUSED:
         if request.kind == RightsRequest.Kind.ERASURE:
             done = _erase(person, kinds=set(kinds), today=today)
+            person.refresh_from_db()  # anonymised, it is named as it is now
         else:
             hold = hold_place(person=person, kind=Hold.Kind.RESTRICTION, reason=reason.strip()[:500], actor=actor)
             done = {"hold": hold.pk}
@@ -196,13 +203,12 @@ def hold_place(*, person: Person, kind: str, reason: str, actor: AbstractBaseUse
     _require_right(actor)
     if kind not in Hold.Kind.values:
         raise ValidationError({"kind": "Choose a legal hold or a restriction."})
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ValidationError({"reason": "Say why the records are held."})
     if len(reason) > 500:
         raise ValidationError({"reason": "Keep the reason to 500 characters."})
-    hold = Hold.objects.create(
-        person=person, kind=kind, reason=reason.strip(), placed_by=actor, placed_at=timezone.now()
-    )
+    hold = Hold.objects.create(person=person, kind=kind, reason=reason, placed_by=actor, placed_at=timezone.now())
     audit_event_record(
         action="hold_placed",
         obj=hold,

@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from compliance.audit.models import AuditEvent
+from compliance.audit.models import AuditEvent, named_in
 from compliance.equality.models import EqualityRecord
 from compliance.models import Assignment, Exemption, Extension, ExtensionRequest
 from compliance.observations.models import ManagerObservation
@@ -56,16 +56,6 @@ def _field_at(model, path: str):
     for relation in relations:
         model = model._meta.get_field(relation).related_model
     return model._meta.get_field(name)
-
-
-@pytest.fixture
-def dpo():
-    return make_person(username="dpo", roles=["Compliance administrator"]).user
-
-
-@pytest.fixture
-def manager():
-    return make_person(username="sgt.manager", first_name="Morgan", last_name="Sergeant")
 
 
 def leaver(left: datetime.date, **fields) -> Person:
@@ -351,7 +341,7 @@ def test_a_second_run_changes_nothing_and_each_run_is_audited(manager):
     assert {e.pk for e in events[1:]} == new_events
     assert events[0].changes == first.counts
     total = sum(c["rows"] for c in first.counts.values())
-    assert f"{total} records deleted, blanked or anonymised" in events[0].summary
+    assert f"{total} records deleted, erased or anonymised" in events[0].summary
     assert "0 records" in events[1].summary
     assert RetentionRun.objects.count() == 2
 
@@ -369,10 +359,10 @@ def test_the_dry_run_counts_exactly_what_a_run_then_does(manager):
     after = all_rows()
     for key, (action, count) in report.items():
         old, new = before[key], after[key]
-        changed = [pk for pk, row in old.items() if new.get(pk) != row]
-        assert len(changed) == count, key
-        if action == "delete":
-            assert not set(changed) & set(new), key
+        if action == "delete":  # (an audit entry that stays loses the name of anyone anonymised)
+            assert len(set(old) - set(new)) == count, key
+        else:
+            assert len([pk for pk, row in old.items() if new.get(pk) != row]) == count, key
 
 
 def test_an_interrupted_run_leaves_each_batch_whole_and_the_next_run_finishes(live_site, monkeypatch):
@@ -499,13 +489,60 @@ def test_anonymising_erases_who_they_were_and_keeps_what_they_did(manager, clien
     # What they did stays: every completion and assignment, so every count by unit is the same.
     assert by_unit() == counts
     assert Completion.objects.filter(pk__in=records.ids["courses.Completion"]).count() == 2
-    # Nothing left about them names them, but the audit trail (kept 7 years, then deleted).
+    # Nothing left about them names them, the audit trail included.
     for label, pks in records.ids.items():
-        if label == "audit.AuditEvent":
-            continue
         text = repr(rows_of(_model(label), pks))
         for what, value in old.items():
             assert value not in text, f"{label} still holds the {what}"
+    assert not rows_of(AuditEvent, records.ids["audit.AuditEvent"])  # written in 2018: its 7 years are up
+
+
+def test_anonymising_erases_former_names_and_their_number_in_other_entries(manager):
+    person = make_person(
+        first_name="Ann Marie", last_name="Lee", staff_number="AL-501", end_date=datetime.date(2019, 1, 1)
+    )
+    report = make_person(first_name="Rory", last_name="Report", staff_number="RR-777")
+    other = make_person(first_name="Lee", last_name="Stays", staff_number="AL-5011")  # a longer number
+    before_marriage = AuditEvent.objects.create(
+        source="import_people",
+        action="person_updated",
+        object_type="person",
+        object_id=str(person.pk),
+        summary="Updated: Ann Marie Hart (AL-501): last_name, email",
+        changes={"last_name": ["Hart", "Lee"], "email": ["ann.hart@force.example", "ann.lee@force.example"]},
+    )
+    managed = AuditEvent.objects.create(
+        source="admin",
+        action="line_manager_changed",
+        object_type="person",
+        object_id=str(report.pk),
+        summary=f"{report}: line manager Ann Marie Lee (AL-501)",
+        changes={"line_manager": ["AL-501", "AL-5011"]},
+    )
+    # Entries about someone else, written today (kept 7 years), stay as they are.
+    untouched = AuditEvent.objects.create(
+        source="admin",
+        action="person_updated",
+        object_type="person",
+        object_id=str(other.pk),
+        summary=f"{other} moved; Lee (AL-5011) kept",
+        changes={"staff_number": ["AL-5011", "AL-5011"]},
+    )
+
+    retention_apply(today=TODAY)
+
+    erased = f"Erased person {person.pk} (ERASED-{person.pk})"
+    before_marriage.refresh_from_db()
+    assert before_marriage.summary == f"Updated: {erased}: last_name, email"
+    assert before_marriage.changes == {"last_name": ["[erased]", "[erased]"], "email": ["[erased]", "[erased]"]}
+    managed.refresh_from_db()
+    assert managed.summary == f"Rory Report (RR-777): line manager {erased}"
+    assert managed.changes == {"line_manager": [f"ERASED-{person.pk}", "AL-5011"]}
+    assert AuditEvent.objects.get(pk=untouched.pk).summary == "Lee Stays (AL-5011) moved; Lee (AL-5011) kept"
+    assert set(AuditEvent.objects.filter(named_in(Person.objects.get(pk=person.pk))).values_list("pk", flat=True)) >= {
+        before_marriage.pk,
+        managed.pk,
+    }
 
 
 def _model(label: str):
@@ -601,3 +638,43 @@ def test_the_command_refuses_a_bad_day(value):
     with pytest.raises(CommandError, match=f"--today must be a date such as 2027-01-31, not '{value}'"):
         call_command("apply_retention", "--today", value)
     assert not RetentionRun.objects.exists()
+
+
+# --- the libraries' sign-in records and sessions ---------------------------------------------
+
+
+def test_sign_in_records_go_after_three_months_and_sessions_once_expired():
+    from axes.models import AccessAttempt, AccessLog
+    from django.contrib.sessions.models import Session
+
+    from compliance.privacy.selectors import subject_record
+
+    person = make_person(username="PC.Signer")  # the throttle keys a username in lower case
+    other = make_person(username="pc.other")
+    now = at(TODAY, 9)
+
+    def sign_in(username: str, days_ago: int, model=AccessLog, **fields):
+        row = model.objects.create(
+            username=username, ip_address="10.1.2.3", user_agent="Firefox", path_info="/", **fields
+        )
+        model.objects.filter(pk=row.pk).update(attempt_time=now - datetime.timedelta(days=days_ago))
+        return row.pk
+
+    old, recent = sign_in("pc.signer", 100), sign_in("pc.signer", 80)
+    failed, others = sign_in("pc.signer", 100, AccessAttempt, failures_since_start=1), sign_in("pc.other", 10)
+    Session.objects.create(session_key="expired", session_data="x", expire_date=now - datetime.timedelta(days=1))
+    Session.objects.create(session_key="live", session_data="x", expire_date=now + datetime.timedelta(hours=1))
+
+    sections = {section.key: section for section in subject_record(person=person)}
+    assert len(sections["axes.accesslog"].rows) == 2 and len(sections["axes.accessattempt"].rows) == 1
+    assert "sessions.session" not in sections  # stored encoded: never shown, never searched
+    assert len({s.key: s for s in subject_record(person=other)}["axes.accesslog"].rows) == 1
+
+    run = retention_apply(today=TODAY)
+
+    assert set(AccessLog.objects.values_list("pk", flat=True)) == {recent, others}
+    assert not AccessAttempt.objects.filter(pk=failed).exists()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+    assert run.counts["axes.AccessLog"] == {"action": "delete", "rows": 1}
+    assert run.counts["sessions.Session"] == {"action": "delete", "rows": 1}
+    assert old not in AccessLog.objects.values_list("pk", flat=True)

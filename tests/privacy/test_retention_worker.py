@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from compliance.audit.models import AuditEvent
 from compliance.equality.models import EqualityRecord
 from compliance.models import DayRun
 from compliance.people.models import Person
@@ -70,3 +71,21 @@ def test_a_real_worker_applies_the_retention_rules(worker):
     again = wait_for(lambda: _finished(2), timeout=60, what="the second run")
     assert again.result["counts"] == {}
     assert RetentionRun.objects.count() == 2
+
+
+def test_apply_the_rules_now_hands_the_run_to_the_worker(worker, client, dpo):
+    gone = make_person(first_name="Long", last_name="Gone", end_date=datetime.date(2019, 1, 31), is_active=False)
+    records = give_records(gone, manager=make_person(), on=datetime.date(2018, 6, 1))
+    client.force_login(dpo)
+
+    response = client.post("/admin/privacy/retention/")
+    assert response.status_code == 302 and response["Location"] == "/admin/privacy/retention/"
+    run = wait_for(
+        lambda: RetentionRun.objects.filter(finished_at__isnull=False).first() or False,
+        timeout=90,
+        what="the worker to apply the rules asked for on the page",
+    )
+    assert not Reflection.objects.filter(pk__in=records.ids["courses.Reflection"]).exists()
+    assert Person.objects.get(pk=gone.pk).anonymised_on == TODAY
+    assert AuditEvent.objects.get(action="retention_applied", object_id=str(run.pk)).actor == dpo
+    assert not DayRun.objects.filter(job=JOB).exists()  # tonight's run is still to come
