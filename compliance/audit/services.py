@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
@@ -69,15 +70,10 @@ def audit_names_erase(people: list[Erased], *, chunk: int = 500) -> int:
     for start in range(0, len(people), chunk):
         batch = {person.pk: person for person in people[start : start + chunk]}
         by_number = {person.staff_number: person for person in batch.values()}
-        numbers = _alternatives(by_number)
         events = list(
-            AuditEvent.objects.annotate(changes_text=Cast("changes", TextField()))
-            .filter(
-                Q(object_type="person", object_id__in=[str(pk) for pk in batch])
-                | Q(summary__regex=rf"\(({numbers})\)")
-                | Q(changes_text__regex=rf'"({numbers})"')
-            )
-            .only("summary", "changes", "object_type", "object_id")
+            AuditEvent.objects.filter(
+                Q(object_type="person", object_id__in=[str(pk) for pk in batch]) | _naming(list(by_number))
+            ).only("summary", "changes", "object_type", "object_id")
         )
         names = _former_names(events, batch)
         rewritten = []
@@ -96,6 +92,32 @@ def audit_names_erase(people: list[Erased], *, chunk: int = 500) -> int:
         AuditEvent.objects.bulk_update(rewritten, ["summary", "changes"], batch_size=chunk)
         changed += len(rewritten)
     return changed
+
+
+def _naming(numbers: list[str]) -> Q:
+    """The entries whose summary has one of these staff numbers in brackets, or whose changes have
+    one as a value. On PostgreSQL, every bracketed or quoted word of each entry is matched against
+    the numbers in one pass; elsewhere, one regular expression of them all."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                r"""
+                SELECT a.id FROM audit_auditevent a
+                WHERE EXISTS (SELECT 1 FROM regexp_matches(a.summary, '\(([A-Za-z0-9._-]+)\)', 'g') m
+                              WHERE m[1] = ANY(%(numbers)s))
+                   OR EXISTS (SELECT 1 FROM regexp_matches(a.changes::text, '"([A-Za-z0-9._-]+)"', 'g') m
+                              WHERE m[1] = ANY(%(numbers)s))
+                """,
+                {"numbers": numbers},
+            )
+            return Q(pk__in=[row[0] for row in cursor.fetchall()])
+    pattern = _alternatives(numbers)
+    texts = AuditEvent.objects.annotate(changes_text=Cast("changes", TextField()))
+    return Q(
+        pk__in=texts.filter(Q(summary__regex=rf"\(({pattern})\)") | Q(changes_text__regex=rf'"({pattern})"')).values(
+            "pk"
+        )
+    )
 
 
 def _former_names(events, batch: dict) -> dict[int, list[str]]:
