@@ -2,11 +2,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Q
 
-from compliance.audit.models import AuditEvent
+from compliance.audit.models import BRACKETED, AuditEvent, AuditMention, mentions_build
+from courses.bulk import bulk_set_rows
 
 
 def audit_event_build(
@@ -54,87 +53,80 @@ IDENTITY_FIELDS = ("first_name", "last_name", "email", "staff_number")
 ERASED_VALUE = "[erased]"
 
 
-def _alternatives(values) -> str:
-    """A regular expression matching any of these values exactly, the same in Python and in
-    PostgreSQL (every character that is not a letter or digit escaped)."""
-    return "|".join("".join(c if c.isalnum() else f"\\{c}" for c in value) for value in values)
-
-
 def audit_names_erase(people: list[Erased], *, chunk: int = 500) -> int:
     """Erase who these people were from the audit trail: in every entry about them or naming
     them, "Name (staff number)" becomes their new name and number (under which a subject access
-    request still finds it), any name they had before too, and the values of their name, email
-    and staff number in the recorded changes become "[erased]". What was done, when and by whom
-    stays. One pass over the trail per `chunk` people. Returns how many entries changed."""
+    request still finds it), any name or number they had before too, and the values of their
+    name, email and staff number in the recorded changes become "[erased]". What was done, when
+    and by whom stays. The entries are found through their mentions, `chunk` people at a time.
+    Returns how many entries changed."""
     changed = 0
     for start in range(0, len(people), chunk):
         batch = {person.pk: person for person in people[start : start + chunk]}
-        by_number = {person.staff_number: person for person in batch.values()}
+        current = {person.staff_number: person for person in batch.values()}
         events = list(
-            AuditEvent.objects.filter(
-                Q(object_type="person", object_id__in=[str(pk) for pk in batch]) | _naming(list(by_number))
-            ).only("summary", "changes", "object_type", "object_id")
+            _entries(Q(object_type="person", object_id__in=[str(pk) for pk in batch]) | _naming(list(current)))
         )
-        names = _former_names(events, batch)
-        rewritten = []
+        own = [event for event in events if event.object_type == "person" and int(event.object_id) in batch]
+        names, numbers = _former(own, batch)
+        by_number = {number: batch[pk] for pk, theirs in numbers.items() for number in theirs}
+        if former := [number for number in by_number if number not in current]:
+            seen = {event.pk for event in events}
+            events += [event for event in _entries(_naming(former)) if event.pk not in seen]
+        own_ids = {event.pk for event in own}
+        rows = []
         for event in events:
-            own = batch.get(int(event.object_id)) if event.object_type == "person" else None
-            summary, changes = event.summary, event.changes
-            for person in batch.values():
-                if own is person or f"({person.staff_number})" in summary:
-                    for name in names[person.pk]:
-                        summary = summary.replace(f"{name} ({person.staff_number})", person.new_label)
-                    summary = summary.replace(f"({person.staff_number})", f"({person.new_staff_number})")
-            changes = _erase_values(changes, own, by_number)
+            subject = batch[int(event.object_id)] if event.pk in own_ids else None
+            summary = _erase_summary(event.summary, names, by_number)[:500]
+            changes = _erase_values(event.changes, subject, by_number)
             if (summary, changes) != (event.summary, event.changes):
-                event.summary, event.changes = summary[:500], changes
-                rewritten.append(event)
-        AuditEvent.objects.bulk_update(rewritten, ["summary", "changes"], batch_size=chunk)
-        changed += len(rewritten)
+                rows.append((event.pk, summary, changes))
+        bulk_set_rows(AuditEvent, rows, ["summary", "changes"])
+        # Their mentions say what the entries now say (a number they had before and the one they
+        # had last are now the same).
+        AuditMention.objects.filter(event__in=[pk for pk, *_ in rows]).delete()
+        AuditMention.objects.bulk_create(mentions_build(rows))
+        changed += len(rows)
     return changed
 
 
 def _naming(numbers: list[str]) -> Q:
-    """The entries whose summary has one of these staff numbers in brackets, or whose changes have
-    one as a value. On PostgreSQL, every bracketed or quoted word of each entry is matched against
-    the numbers in one pass; elsewhere, one regular expression of them all."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                r"""
-                SELECT a.id FROM audit_auditevent a
-                WHERE EXISTS (SELECT 1 FROM regexp_matches(a.summary, '\(([A-Za-z0-9._-]+)\)', 'g') m
-                              WHERE m[1] = ANY(%(numbers)s))
-                   OR EXISTS (SELECT 1 FROM regexp_matches(a.changes::text, '"([A-Za-z0-9._-]+)"', 'g') m
-                              WHERE m[1] = ANY(%(numbers)s))
-                """,
-                {"numbers": numbers},
-            )
-            return Q(pk__in=[row[0] for row in cursor.fetchall()])
-    pattern = _alternatives(numbers)
-    texts = AuditEvent.objects.annotate(changes_text=Cast("changes", TextField()))
-    return Q(
-        pk__in=texts.filter(Q(summary__regex=rf"\(({pattern})\)") | Q(changes_text__regex=rf'"({pattern})"')).values(
-            "pk"
-        )
-    )
+    return Q(pk__in=AuditMention.objects.filter(number__in=numbers).values("event_id"))
 
 
-def _former_names(events, batch: dict) -> dict[int, list[str]]:
-    """Every full name each person has had, from their own entries' recorded changes, the longest
-    first (so "Ann Marie Lee" goes before "Marie Lee")."""
+def _entries(where: Q):
+    return AuditEvent.objects.filter(where).only("summary", "changes", "object_type", "object_id").iterator(2000)
+
+
+def _former(events, batch: dict) -> tuple[dict[int, list[str]], dict[int, set[str]]]:
+    """Every full name each person has had, the longest first (so "Ann Marie Lee" goes before
+    "Marie Lee"), and every staff number, from their own entries' recorded changes."""
     firsts = {pk: {person.first_name} for pk, person in batch.items()}
     lasts = {pk: {person.last_name} for pk, person in batch.items()}
+    numbers = {pk: {person.staff_number} for pk, person in batch.items()}
     for event in events:
-        if event.object_type == "person" and int(event.object_id) in batch and isinstance(event.changes, dict):
-            for field, seen in (("first_name", firsts), ("last_name", lasts)):
+        if isinstance(event.changes, dict):
+            for field, seen in (("first_name", firsts), ("last_name", lasts), ("staff_number", numbers)):
                 values = event.changes.get(field)
                 if isinstance(values, list):
                     seen[int(event.object_id)].update(v for v in values if isinstance(v, str) and v)
-    return {
+    names = {
         pk: sorted((f"{first} {last}" for first in firsts[pk] for last in lasts[pk]), key=len, reverse=True)
         for pk in batch
     }
+    return names, numbers
+
+
+def _erase_summary(summary: str, names: dict[int, list[str]], by_number: dict[str, Erased]) -> str:
+    """ "Name (staff number)" of each of these people becomes their new label; their number alone,
+    their new number."""
+    for word in set(BRACKETED.findall(summary)):
+        person = by_number.get(word)
+        if person is not None:
+            for name in names[person.pk]:
+                summary = summary.replace(f"{name} ({word})", person.new_label)
+            summary = summary.replace(f"({word})", f"({person.new_staff_number})")
+    return summary
 
 
 def _erase_values(changes, own: Erased | None, by_number: dict[str, Erased]):

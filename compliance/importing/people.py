@@ -51,7 +51,8 @@ from compliance.people.models import (
 )
 from compliance.people.models.history import classify_change
 from compliance.people.models.organisation import LINE_PATH_STEP, vocabulary_key
-from compliance.people.services import _notify_people_changed, accounts_close, bulk_set, line_paths_rebuild
+from compliance.people.services import _notify_people_changed, accounts_close, line_paths_rebuild
+from courses.bulk import bulk_set
 
 from .base import ImportReport, RowError, clip, parse_date
 from .csvfile import ROW_ERROR, read_table

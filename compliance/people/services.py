@@ -1,15 +1,15 @@
 """Writes to people and the line-management tree."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import is_password_usable, make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import CharField, Max, Model, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Concat, Length, Replace, Substr
+from django.db import transaction
+from django.db.models import CharField, Max, OuterRef, Subquery, Value
+from django.db.models.functions import MD5, Cast, Concat, Length, Random, Replace, Substr
 from django.utils import timezone
 
 from compliance.audit.models import AuditEvent
@@ -17,6 +17,7 @@ from compliance.audit.services import Erased, audit_event_record, audit_names_er
 from compliance.people.models import Person
 from compliance.people.models.organisation import line_path_segment
 from compliance.people.signals import people_changed
+from courses.bulk import bulk_set_rows
 from courses.models import Completion
 
 
@@ -39,55 +40,6 @@ def line_paths_compute(managers: dict[int, int | None]) -> dict[int, str]:
             prefix += line_path_segment(member)
             paths[member] = prefix
     return paths
-
-
-def bulk_set(model: type[Model], objs: Sequence[Model], fields: list[str], *, batch_size: int = 2000) -> None:
-    """Write `fields` of many saved objects: UPDATE ... FROM (VALUES ...) in batches.
-
-    Does what QuerySet.bulk_update does, without its CASE WHEN per row per field, which
-    costs seconds of Python and SQL for each few thousand rows of a force-wide import.
-    """
-    attnames = [model._meta.get_field(name).attname for name in fields]
-    bulk_set_rows(
-        model, [(obj.pk, *(getattr(obj, a) for a in attnames)) for obj in objs], fields, batch_size=batch_size
-    )
-
-
-def bulk_set_rows(model: type[Model], rows: Sequence[tuple], fields: list[str], *, batch_size: int = 2000) -> None:
-    """bulk_set for rows of (pk, value of each field), with no model instances to build."""
-    if not rows:
-        return
-    opts = model._meta
-    quote = connection.ops.quote_name
-    columns = [opts.get_field(name) for name in fields]
-    on_postgres = connection.vendor == "postgresql"
-
-    def typed(expression: str, column) -> str:
-        # PostgreSQL types a VALUES list from its literals; SQLite is typed by the column.
-        return f"CAST({expression} AS {column.db_type(connection)})" if on_postgres else expression
-
-    assignments = ", ".join(
-        f"{quote(column.column)} = {typed(f'v.column{index}', column)}" for index, column in enumerate(columns, start=2)
-    )
-    width = len(columns) + 1
-    limit = connection.features.max_query_params
-    size = max(1, min(batch_size, limit // width)) if limit else batch_size
-    placeholder = "(" + ", ".join(["%s"] * width) + ")"
-    table, pk_column = quote(opts.db_table), quote(opts.pk.column)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            batch = rows[start : start + size]
-            params = []
-            for pk, *values in batch:
-                params.append(pk)
-                params.extend(
-                    column.get_db_prep_save(value, connection) for column, value in zip(columns, values, strict=True)
-                )
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([placeholder] * len(batch))}) AS v "
-                f"WHERE {table}.{pk_column} = {typed('v.column1', opts.pk)}",
-                params,
-            )
 
 
 def line_paths_rebuild(*, batch_size: int = 2000) -> list[int]:
@@ -164,13 +116,11 @@ def accounts_close(*, user_ids: list[int]) -> None:
 
     if not user_ids:
         return
-    User = get_user_model()
-    rotate = [
-        (pk, make_password(None))
-        for pk, password in User.objects.filter(pk__in=user_ids).values_list("pk", "password")
-        if not is_password_usable(password)
-    ]
-    bulk_set_rows(User, rotate, ["password"])
+    get_user_model().objects.filter(pk__in=user_ids, password__startswith=UNUSABLE_PASSWORD_PREFIX).update(
+        password=Concat(
+            Value(UNUSABLE_PASSWORD_PREFIX), MD5(Concat(Cast(Random(), CharField()), Cast("pk", CharField())))
+        )
+    )
     Token.objects.filter(user_id__in=user_ids).delete()
 
 
@@ -214,8 +164,7 @@ def people_anonymise(*, person_ids: list[int], today: datetime.date) -> int:
     "Erased person N", the login account loses its name, email and password and is closed.
     The audit trail keeps what was done to their record, under the new name and number, and no
     longer says who they were. What they did stays, so every count and rate they are part of is
-    unchanged. Returns how many
-    were anonymised (those already anonymised are left alone)."""
+    unchanged. Returns how many were anonymised (those already anonymised are left alone)."""
     people = Person.objects.filter(pk__in=person_ids, anonymised_on__isnull=True)
     were = list(people.values_list("pk", "user_id", "staff_number", "first_name", "last_name", "email"))
     user_ids = [user_id for _, user_id, *_ in were]
@@ -244,7 +193,7 @@ def people_anonymise(*, person_ids: list[int], today: datetime.date) -> int:
         email="",
         first_name="",
         last_name="",
-        password=make_password(None),
+        password=UNUSABLE_PASSWORD_PREFIX,
         is_active=False,
     )
     accounts_close(user_ids=user_ids)

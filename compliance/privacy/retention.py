@@ -13,16 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.constants import LOOKUP_SEP
-from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, pre_delete
 from django.utils import timezone
-from wagtail.models import ReferenceIndex
-from wagtail.signal_handlers import remove_reference_index_on_delete
 
 from compliance.audit.services import audit_event_record
 from compliance.people.models import Hold, Person
@@ -194,34 +190,42 @@ def _receivers(signal, model: type[models.Model]) -> set:
     return set(sync) | set(asynchronous)
 
 
-def _deletes_in_one_statement(model: type[models.Model]) -> bool:
-    """Whether Django would delete rows of `model` in one statement (nothing cascades from them,
-    nothing listens), but for the receiver Wagtail connects, once the admin's hooks are loaded
-    (in every web process, and in a worker once a task has loaded the URLs), to the models the
-    admin registers, such as messages and audit events: it makes Django fetch every row and
-    remove its reference-index entries one by one, several queries a row."""
-    if _receivers(pre_delete, model) or _receivers(post_delete, model) - {remove_reference_index_on_delete}:
+def _plain(model: type[models.Model]) -> bool:
+    """Whether nothing listens to the deletion of a row of `model` and nothing is deleted with it
+    that Django would have to fetch (as it must for the models Wagtail's reference index tracks)."""
+    if _receivers(pre_delete, model) or _receivers(post_delete, model):
         return False
-    if model._meta.parents or any(hasattr(field, "bulk_related_objects") for field in model._meta.private_fields):
-        return False
-    return all(
-        relation.on_delete is models.DO_NOTHING
-        for relation in model._meta.get_fields(include_hidden=True)
-        if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+    return not model._meta.parents and not any(
+        hasattr(field, "bulk_related_objects") for field in model._meta.private_fields
     )
 
 
+def _dependents(model: type[models.Model]) -> list[models.ForeignKey] | None:
+    """The foreign keys whose rows go with a row of `model` (an audit entry's mentions), when the
+    rows and those going with them can each go in one statement; None where Django must fetch
+    the rows to delete them."""
+    if not _plain(model):
+        return None
+    dependents = []
+    for relation in model._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)):
+            continue
+        if relation.on_delete is models.DO_NOTHING:
+            continue
+        if relation.on_delete is not models.CASCADE or _dependents(relation.related_model) != []:
+            return None
+        dependents.append(relation.field)
+    return dependents
+
+
 def _delete(model: type[models.Model], rows: QuerySet) -> int:
-    """Delete the rows; where only Wagtail's reference index listens, in one statement, with their
-    index entries removed for the batch at once (as its receiver would, row by row)."""
-    if not _deletes_in_one_statement(model):
+    """Delete the rows, in one statement where Django need not fetch them, with the rows that go
+    with them (an audit entry's mentions) each in one statement too."""
+    dependents = _dependents(model)
+    if dependents is None:
         return rows.delete()[1].get(model._meta.label, 0)
-    if model in ReferenceIndex.tracked_models:
-        parents = model._meta.get_parent_list()
-        content_type = ContentType.objects.get_for_model(parents[-1] if parents else model, for_concrete_model=False)
-        ids = rows.order_by().annotate(indexed_as=Cast("pk", models.CharField())).values("indexed_as")
-        ReferenceIndex.objects.filter(base_content_type=content_type, object_id__in=ids).delete()
-        ReferenceIndex.objects.filter(to_content_type=content_type, to_object_id__in=ids).delete()
+    for field in dependents:
+        field.model._base_manager.filter(**{f"{field.name}__in": rows.order_by().values("pk")})._raw_delete(rows.db)
     return rows._raw_delete(rows.db)
 
 
@@ -266,17 +270,18 @@ def retention_report(*, today: datetime.date | None = None) -> list[tuple[Due, i
 
 def _batches(rows: QuerySet, size: int) -> Iterator[QuerySet]:
     """The rows in ranges of pk holding `size` of them each (the last fewer): each range is found
-    from where the last ended, so no row is read twice however many batches there are, and each
-    is changed in one statement (no ids travel to Python and back)."""
+    from where the last ended, by reading its ids, so no row is read twice however many batches
+    there are, nothing is done where there are none, and each range is changed in one statement."""
     after = None
     while True:
         todo = rows if after is None else rows.filter(pk__gt=after)
-        end = todo.order_by("pk").values_list("pk", flat=True)[size - 1 : size].first()
-        if end is None:
-            yield todo
+        ids = list(todo.order_by("pk").values_list("pk", flat=True)[:size])
+        if not ids:
             return
-        yield todo.filter(pk__lte=end)
-        after = end
+        yield todo.filter(pk__lte=ids[-1])
+        if len(ids) < size:
+            return
+        after = ids[-1]
 
 
 def retention_apply(*, today: datetime.date | None = None, batch: int = BATCH, actor=None) -> RetentionRun:

@@ -249,6 +249,9 @@ class Reminder(models.Model):
     read_at = models.DateTimeField(null=True, blank=True, help_text="When the recipient read it in the site.")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # A record, not content: Wagtail's "where is this used" has nothing to say of it.
+    wagtail_reference_index_ignore = True
+
     personal_data = PersonalData(
         about="A message sent to you: reminders, digests, escalations, prompts and decisions.",
         purpose="To tell people what they must do, and to show that they were told.",

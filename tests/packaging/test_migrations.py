@@ -120,3 +120,42 @@ def test_a_populated_database_migrates_from_each_apps_first_migration_to_its_las
     assert EqualityRecord.objects.get().sex == "female"
     # The data migrations after the first still ran: the force's vocabulary is there.
     assert RankOrGrade.objects.filter(name__in=["Constable", "Special Constable", "Student Officer"]).count() == 3
+
+
+def test_the_audit_trail_written_before_mentions_gets_them(migrator):
+    old = migrator.apply_initial_migration(("audit", "0001_initial"))
+    Person = old.apps.get_model("people", "Person")
+    AuditEvent = old.apps.get_model("audit", "AuditEvent")
+    unit = old.apps.get_model("people", "OrgUnit").objects.create(
+        code="FORCE", name="Example Police", kind="force", path="0001", depth=1
+    )
+    User = old.apps.get_model("auth", "User")
+    for number, first in (("1001", "Ola"), ("1002", "Kit")):
+        Person.objects.create(
+            user=User.objects.create(username=first.lower()),
+            staff_number=number,
+            first_name=first,
+            last_name="Example",
+            email=f"{first.lower()}@example.police.uk",
+            worker_type="police_officer",
+            rank_or_grade="Constable",
+            unit=unit,
+            start_date=datetime.date(2015, 4, 1),
+            role_start_date=datetime.date(2015, 4, 1),
+        )
+    summaries = [
+        ("Kit Example (1002): line manager Ola Example (1001)", {"line_manager": [None, "1001"]}),
+        ("Nobody we know (9999) (1002x)", {"state": "due", "n": 3}),
+    ]
+    for n in range(5001):  # more than one backfill batch
+        summary, changes = summaries[n % 2]
+        AuditEvent.objects.create(
+            source="admin", action="x", object_type="person", object_id="1", summary=summary, changes=changes
+        )
+
+    new = migrator.apply_tested_migration(("audit", "0002_mentions"))
+
+    AuditMention = new.apps.get_model("audit", "AuditMention")
+    assert AuditMention.objects.count() == 2 * 2501
+    assert set(AuditMention.objects.values_list("number", flat=True)) == {"1001", "1002"}
+    assert AuditMention.objects.filter(event__summary__startswith="Nobody").count() == 0

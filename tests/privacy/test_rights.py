@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 6, 17)
 # What deciding a request writes about the person: the request itself, and the audit trail.
-DECISION = ("audit.AuditEvent", "privacy.RightsRequest")
+DECISION = ("audit.AuditEvent", "audit.AuditMention", "privacy.RightsRequest")
 RESTRICTED = "Not sent: the person asked for the processing of their records to be restricted."
 
 
