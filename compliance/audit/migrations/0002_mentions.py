@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 (
                     "number",
-                    models.CharField(help_text="A staff number, or another word the entry holds", max_length=32),
+                    models.CharField(help_text="A staff number the entry names", max_length=32),
                 ),
                 (
                     "event",
