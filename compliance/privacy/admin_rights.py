@@ -16,7 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from compliance.people.models import Hold, Person
 
 from .admin_forms import DONE, Breadcrumbs, add_service_errors, done_lines, kind_name, record_name
-from .admin_views import AccessRequestForm, _AnswersSubjectAccess
+from .admin_views import AccessRequestForm, _AnswersSubjectAccess, _StartedFromTheirPage
 from .models import RightsRequest
 from .rights import erasable, hold_lift, hold_place, rights_request_decide, rights_request_open
 
@@ -72,7 +72,9 @@ class RightsRequestForm(AccessRequestForm):
         self.fields["note"].error_messages["max_length"] = "Keep the note to 2000 characters."
 
 
-class RightsRequestNewView(_AnswersSubjectAccess, Breadcrumbs, WagtailAdminTemplateMixin, FormView):
+class RightsRequestNewView(
+    _AnswersSubjectAccess, _StartedFromTheirPage, Breadcrumbs, WagtailAdminTemplateMixin, FormView
+):
     page_title = "Record an erasure or restriction request"
     header_icon = "bin"
     template_name = "privacy/admin/form.html"
@@ -80,10 +82,6 @@ class RightsRequestNewView(_AnswersSubjectAccess, Breadcrumbs, WagtailAdminTempl
 
     def parent_crumbs(self):
         return [(RightsRequestsView.page_title, reverse("privacy_rights_requests"))]
-
-    def get_initial(self):
-        """The person's staff number when the request was started from their page."""
-        return {"staff_number": self.request.GET.get("staff_number", "")[:32]}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -28,6 +28,12 @@ class _AnswersSubjectAccess:
         return super().dispatch(request, *args, **kwargs)
 
 
+class _StartedFromTheirPage:
+    def get_initial(self):
+        """The person's staff number when the request was started from their page."""
+        return {"staff_number": self.request.GET.get("staff_number", "")[:32]}
+
+
 class AccessRequestsView(_AnswersSubjectAccess, WagtailAdminTemplateMixin, TemplateView):
     page_title = "Subject access requests"
     header_icon = "user"
@@ -65,15 +71,11 @@ class AccessRequestForm(forms.Form):
         return value
 
 
-class AccessRequestNewView(_AnswersSubjectAccess, WagtailAdminTemplateMixin, FormView):
+class AccessRequestNewView(_AnswersSubjectAccess, _StartedFromTheirPage, WagtailAdminTemplateMixin, FormView):
     page_title = "Record a subject access request"
     header_icon = "user"
     template_name = "compliance/admin/action_form.html"
     form_class = AccessRequestForm
-
-    def get_initial(self):
-        """The person's staff number when the request was started from their page."""
-        return {"staff_number": self.request.GET.get("staff_number", "")[:32]}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
