@@ -7,7 +7,8 @@ their line manager's support is asked for), and the sergeant has a colleague's a
 support; the sergeant has applied for exam mentoring; the inspector may apply to Future Supers;
 the L&D lead owns every programme and has a Future Supers panel to run, and last year's cohort
 selected with a waiting list that moved up when someone withdrew, now part-way through with
-milestones, attendance and mentors (the superintendent mentors one participant)."""
+milestones, attendance and mentors (the superintendent mentors one participant). Step Up's
+cohort of two years ago has finished, so its board report shows what became of it."""
 
 import datetime
 import random
@@ -16,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Page
 
-from compliance.people.models import OrgUnit, Person, RankOrGrade
+from compliance.people.models import OrgUnit, Person, RankChange, RankOrGrade
 from compliance.talent.editorial import talent_editorial_setup
 from compliance.talent.models import (
     Application,
@@ -43,6 +44,7 @@ from compliance.talent.services import (
     plan_save,
 )
 
+PERSONAS = ["constable", "sergeant", "inspector", "superintendent"]
 UNDER_REPRESENTED = (
     "Officers and staff from groups under-represented in the ranks the programme leads to: people from "
     "Black, Asian and other ethnic minority backgrounds, women, disabled people and LGBTQ+ people."
@@ -145,7 +147,7 @@ def _pool(cohort: Cohort, today: datetime.date, exclude: set[int], n: int) -> li
     people = list(
         cohort_eligible_people(cohort=cohort, today=today)
         .exclude(pk__in=exclude)
-        .exclude(user__username__in=["constable", "sergeant", "inspector", "superintendent"])
+        .exclude(user__username__in=PERSONAS)
         .select_related("unit", "user", "line_manager")
         .order_by("pk")[: n * 3]
     )
@@ -195,6 +197,55 @@ def _run_cohort(cohort: Cohort, *, today: datetime.date, lead, rng: random.Rando
     if len(participants) > 1:
         application_complete(actor=lead, application=participants[-1], note="Promoted to chief inspector; "
                              "finished the programme early.", now=_at(today - datetime.timedelta(days=20)))  # fmt: skip
+
+
+def _finished_cohort(programme, *, today: datetime.date, lead, used: set[int], rng: random.Random) -> None:
+    """Step Up two years ago, finished 19 months ago: its board report has every window. Its
+    participants are constables of the time; some are sergeants now, promoted after it ended (the
+    rank history says when), some are not, and so are some of their peers."""
+    cohort = _cohort(programme, name="Autumn 2024", today=today, starts=-770, ends=-590, window=(-830, -800),
+                     places=6, worker_types=["police_officer"])  # fmt: skip
+    end = cohort.ends_on
+    promoted_after = RankChange.objects.filter(
+        promotion=True,
+        previous_rank_or_grade="Constable",
+        rank_or_grade="Sergeant",
+        started_on__gt=end,
+        started_on__lte=end + datetime.timedelta(days=540),
+        person__start_date__lte=cohort.applications_open_on,
+        person__is_active=True,
+    ).exclude(person__user__username__in=PERSONAS)
+    sergeants = list(Person.objects.filter(pk__in=promoted_after.values("person_id")).exclude(pk__in=used)[:3])
+    constables = list(
+        Person.objects.filter(
+            rank_or_grade="Constable", is_active=True, start_date__lte=cohort.applications_open_on,
+            worker_type="police_officer",
+        )
+        .exclude(pk__in=used)
+        .exclude(user__username__in=PERSONAS)
+        .exclude(rank_changes__started_on__gt=cohort.starts_on)
+        .order_by("pk")[:5]
+    )  # fmt: skip
+    applied_at = _at(cohort.applications_open_on + datetime.timedelta(days=3))
+    applications = []
+    for person in sergeants + constables:
+        used.add(person.pk)
+        applications.append(application_submit(person=person, cohort=cohort, statement=_statement(rng), now=applied_at))
+    decided = _at(cohort.applications_close_on + datetime.timedelta(days=7))
+    for i, application in enumerate(applications):
+        application_score(actor=lead, application=application, score=9 - i, shortlisted=i < 7, note="", now=decided)
+    if not applications:
+        return
+    cohort_fill_places(actor=lead, cohort=cohort, reason="Places by score against the published criteria.",
+                       now=decided)  # fmt: skip
+    selected = list(Application.objects.filter(cohort=cohort, status=ApplicationStatus.SELECTED))
+    if len(selected) > 2:
+        application_withdraw(actor=lead, application=selected[-1], reason="Moved to a post with no time for it.",
+                             now=_at(cohort.starts_on + datetime.timedelta(days=60)))  # fmt: skip
+        selected = selected[:-1]
+    for application in selected:
+        application_complete(actor=lead, application=application, note="Completed every module and project.",
+                             now=_at(end))  # fmt: skip
 
 
 def load_talent_demo(*, seed: int, stdout) -> None:
@@ -326,6 +377,8 @@ def load_talent_demo(*, seed: int, stdout) -> None:
                            now=decided)  # fmt: skip
     _cohort(step, name="Autumn 2026", today=today, starts=120, ends=300, window=(21, 50), places=12,
             worker_types=["police_officer", "police_staff"])  # fmt: skip
+
+    _finished_cohort(step, today=today, lead=lead, used=used, rng=rng)
 
     counts = {s.label: Application.objects.filter(status=s).count() for s in ApplicationStatus}
     stdout.write(

@@ -280,6 +280,9 @@ class Application(models.Model):
         help_text="The participant's mentor or buddy.",
     )
     plan = models.TextField(blank=True, help_text="The participant's own development plan.")
+    offered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a place was offered: kept if they later withdrew."
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     completion_note = models.TextField(blank=True)
     created_at = models.DateTimeField()
@@ -305,6 +308,7 @@ class Application(models.Model):
             "score",
             "decided_at",
             "waiting_position",
+            "offered_at",
             "completed_at",
         ),
         free_text=(

@@ -7,11 +7,14 @@ applicant's name, staff number, rank and unit: never a protected characteristic,
 self-declaration (which has no accessor from an application)."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from compliance.access import below_q
-from compliance.people.models import LeadershipLevel, OrgUnit, Person, WorkerType
+from compliance.people.models import LeadershipLevel, OrgUnit, Person, PersonFunction, RankChange, WorkerType
+from compliance.services.requirements import add_months
 from compliance.talent.models import (
     PANEL_STATUSES,
     Application,
@@ -213,3 +216,140 @@ def milestones_for(*, applications: list[Application]) -> dict[int, list[tuple[M
     return {
         a.pk: [(m, attended.get((a.pk, m.pk))) for m in milestones if m.cohort_id == a.cohort_id] for a in applications
     }
+
+
+# --- Outcomes: what became of the participants, against similar colleagues ---------------------
+
+WINDOWS = (6, 12, 18)  # months after the cohort ended
+OUTCOMES = (
+    ("promoted", "Promoted"),
+    ("specialism", "Moved into a specialism"),
+    ("left", "Left the force"),
+)
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One outcome within one window: how many participants, their rate, and the rate of similar
+    colleagues (the same rank or grade when the cohort started, weighted to the participants'
+    mix of ranks). None while the window has not yet ended."""
+
+    key: str
+    label: str
+    months: int
+    ends_on: datetime.date
+    participants: int | None
+    rate: float | None
+    comparison_rate: float | None
+
+    @staticmethod
+    def _percent(value: float | None) -> str:
+        return "" if value is None else f"{100 * value:.0f}%"
+
+    @property
+    def rate_percent(self) -> str:
+        return self._percent(self.rate)
+
+    @property
+    def comparison_percent(self) -> str:
+        return self._percent(self.comparison_rate)
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    cohort: Cohort
+    applied: int
+    offered: int
+    completed: int
+    withdrawn: int
+    comparison_size: int
+    outcomes: list[OutcomeRow]
+
+    def outcome(self, key: str, months: int) -> OutcomeRow:
+        return next(row for row in self.outcomes if row.key == key and row.months == months)
+
+
+def _counts_by_rank(people: QuerySet[Person], *, cohort: Cohort) -> dict[str, dict[str, int]]:
+    """Per rank or grade held on the cohort's first day: how many people, and how many of them
+    were promoted, gained a function or left within each window after its last day. One query."""
+    end = cohort.ends_on
+    promoted = RankChange.objects.filter(person=OuterRef("pk"), promotion=True, started_on__gt=end).order_by(
+        "started_on"
+    )
+    gained = PersonFunction.objects.filter(person=OuterRef("pk"), gained_on__gt=end).order_by("gained_on")
+    history = RankChange.objects.filter(person=OuterRef("pk"))
+    held = history.filter(started_on__lte=cohort.starts_on).order_by("-started_on", "-pk")
+    left_behind = history.filter(started_on__gt=cohort.starts_on).order_by("started_on", "pk")
+    counts = {}
+    for months in WINDOWS:
+        until = add_months(end, months)
+        counts[f"promoted_{months}"] = Count("pk", filter=Q(promoted_on__lte=until))
+        counts[f"specialism_{months}"] = Count("pk", filter=Q(gained_on__lte=until))
+        counts[f"left_{months}"] = Count("pk", filter=Q(end_date__gt=end, end_date__lte=until))
+    rows = (
+        people.annotate(
+            # The rank held that day: the last change on or before it, else what the first change
+            # after it was from, else the rank held now.
+            rank_then=Coalesce(
+                Subquery(held.values("rank_or_grade")[:1]),
+                NullIf(Subquery(left_behind.values("previous_rank_or_grade")[:1]), Value("")),
+                F("rank_or_grade"),
+            ),
+            promoted_on=Subquery(promoted.values("started_on")[:1]),
+            gained_on=Subquery(gained.values("gained_on")[:1]),
+        )
+        .order_by()
+        .values("rank_then")
+        .annotate(n=Count("pk"), **counts)
+    )
+    return {row.pop("rank_then"): row for row in rows}
+
+
+def cohort_report(*, cohort: Cohort, today: datetime.date) -> CohortReport:
+    """A cohort for its board: who applied, was offered a place, completed or withdrew, and what
+    became of those who completed within 6, 12 and 18 months of its end (promoted, a new function
+    or specialism, left the force), from HR's rank history, beside similar colleagues who did not
+    take part: serving from the cohort's first day to its last, in a rank or grade a participant
+    held on the first day. No protected characteristic is read."""
+    offered = Q(offered_at__isnull=False)
+    counts = Application.objects.filter(cohort=cohort).aggregate(
+        applied=Count("pk", filter=Q(applied_at__isnull=False)),
+        offered=Count("pk", filter=offered),
+        completed=Count("pk", filter=Q(status=ApplicationStatus.COMPLETED)),
+        withdrawn=Count("pk", filter=offered & Q(status=ApplicationStatus.WITHDRAWN)),
+    )
+    took_part = Application.objects.filter(offered, cohort=cohort).values("person_id")
+    participants = Person.objects.filter(
+        pk__in=Application.objects.filter(cohort=cohort, status=ApplicationStatus.COMPLETED).values("person_id")
+    )
+    mine = _counts_by_rank(participants, cohort=cohort)
+    serving = Q(start_date__lte=cohort.starts_on) & (Q(end_date__isnull=True) | Q(end_date__gt=cohort.ends_on))
+    similar = Person.objects.filter(serving).exclude(pk__in=took_part)
+    theirs = _counts_by_rank(similar, cohort=cohort) if mine else {}
+    # Only the ranks both groups have: the comparison is weighted to the participants' mix.
+    weights = {rank: row["n"] for rank, row in mine.items() if rank in theirs}
+    total = sum(row["n"] for row in mine.values())
+    outcomes = []
+    for key, label in OUTCOMES:
+        for months in WINDOWS:
+            ends_on = add_months(cohort.ends_on, months)
+            done = ends_on < today and total > 0
+            count = sum(row[f"{key}_{months}"] for row in mine.values()) if done else None
+            comparison = (
+                sum(weights[r] * theirs[r][f"{key}_{months}"] / theirs[r]["n"] for r in weights) / sum(weights.values())
+                if done and weights
+                else None
+            )
+            outcomes.append(OutcomeRow(key, label, months, ends_on, count, count / total if done else None, comparison))
+    return CohortReport(
+        cohort=cohort,
+        **counts,
+        comparison_size=sum(theirs[r]["n"] for r in weights),
+        outcomes=outcomes,
+    )
+
+
+def programme_reports(*, programme, today: datetime.date) -> list[CohortReport]:
+    """Every cohort of a programme that has started, the latest first."""
+    cohorts = Cohort.objects.filter(programme=programme, starts_on__lte=today).select_related("programme")
+    return [cohort_report(cohort=cohort, today=today) for cohort in cohorts.order_by("-starts_on", "-pk")]

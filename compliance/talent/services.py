@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
-from compliance.access import person_is_manager_of
+from compliance.access import person_is_manager_of, user_sees_force_reports
 from compliance.audit.services import audit_event_record
 from compliance.people.models import Person
 from compliance.talent.models import (
@@ -48,6 +48,14 @@ def panel_user_ids(*, cohort: Cohort) -> tuple[set[int], set[int]]:
 def user_may_select(*, user, cohort: Cohort) -> bool:
     owners, panel = panel_user_ids(cohort=cohort)
     return user_sits_on_panel(user=user, owner_ids=owners, panel_ids=panel)
+
+
+def user_may_see_programme_report(*, user, programme) -> bool:
+    """The board report (counts and outcomes, no names): the programme's owners and whoever sees
+    the force's reports."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return programme.owners.filter(user_id=user.pk).exists() or user_sees_force_reports(user=user)
 
 
 def _email(*, to: str, subject: str, lines: list[str]) -> None:
@@ -295,7 +303,7 @@ def cohort_fill_places(*, actor, cohort: Cohort, reason: str, now: datetime.date
         )
         for application in pending:
             if application.shortlisted and free:
-                application.status, free = ApplicationStatus.SELECTED, free - 1
+                application.status, application.offered_at, free = ApplicationStatus.SELECTED, now, free - 1
             elif application.shortlisted:
                 last += 1
                 application.status, application.waiting_position = ApplicationStatus.WAITING, last
@@ -304,7 +312,7 @@ def cohort_fill_places(*, actor, cohort: Cohort, reason: str, now: datetime.date
             application.decided_by, application.decided_at, application.decision_reason = actor, now, reason
             counts[application.status] += 1
         Application.objects.bulk_update(
-            pending, ["status", "waiting_position", "decided_by", "decided_at", "decision_reason"]
+            pending, ["status", "waiting_position", "decided_by", "decided_at", "offered_at", "decision_reason"]
         )
         audit_event_record(
             action="talent_select",
@@ -339,9 +347,11 @@ def _promote_next(*, cohort: Cohort, actor, now: datetime.datetime) -> Applicati
     if first is None:
         return None
     first.status, first.waiting_position = ApplicationStatus.SELECTED, None
-    first.decided_by, first.decided_at = actor, now
+    first.decided_by, first.decided_at, first.offered_at = actor, now, now
     first.decision_reason = "A place became free and you were first on the waiting list."
-    first.save(update_fields=["status", "waiting_position", "decided_by", "decided_at", "decision_reason"])
+    first.save(
+        update_fields=["status", "waiting_position", "decided_by", "decided_at", "offered_at", "decision_reason"]
+    )
     Application.objects.filter(cohort=cohort, status=ApplicationStatus.WAITING).update(
         waiting_position=F("waiting_position") - 1
     )

@@ -23,4 +23,7 @@ urlpatterns: list = [
     path("programmes/applications/<int:pk>/complete/", views.complete_view, name="complete"),
     path("programmes/applications/<int:pk>/plan/", views.plan_view, name="plan"),
     path("programmes/mentoring/", views.mentoring_view, name="mentoring"),
+    path("programmes/<int:pk>/report/", views.programme_report_view, name="report"),
+    path("programmes/<int:pk>/report/csv/", views.programme_report_view, {"download": "csv"}, name="report-csv"),
+    path("programmes/<int:pk>/report/xlsx/", views.programme_report_view, {"download": "xlsx"}, name="report-xlsx"),
 ]

@@ -14,8 +14,15 @@ from compliance.access import person_has_team, team_member, viewer_person
 from compliance.people.models import Person
 from compliance.talent import selectors, services
 from compliance.talent.forms import ApplyForm, NominateForm, ReasonForm, ScoreForm, SupportForm
-from compliance.talent.models import OPEN_STATUSES, Application, ApplicationStatus, Cohort, Milestone
-from courses.downloads import csv_response
+from compliance.talent.models import (
+    OPEN_STATUSES,
+    Application,
+    ApplicationStatus,
+    Cohort,
+    Milestone,
+    TalentProgrammePage,
+)
+from courses.downloads import csv_response, xlsx_response
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -416,3 +423,45 @@ def plan_view(request, pk: int):
     else:
         messages.success(request, "Your plan has been saved.")
     return redirect("talent:my-applications")
+
+
+# The board report -------------------------------------------------------------------------------
+
+
+def _report_rows(reports: list) -> tuple[list[str], list[list]]:
+    header = ["Cohort", "Started", "Ended", "Applied", "Offered a place", "Completed", "Withdrew from a place"]
+    for _key, label in selectors.OUTCOMES:
+        for months in selectors.WINDOWS:
+            header += [f"{label} within {months} months", f"{label} within {months} months: similar colleagues (%)"]
+    rows = []
+    for report in reports:
+        cohort = report.cohort
+        row = [cohort.name, cohort.starts_on, cohort.ends_on, report.applied, report.offered, report.completed,
+               report.withdrawn]  # fmt: skip
+        for outcome in report.outcomes:
+            row += [
+                "" if outcome.participants is None else outcome.participants,
+                "" if outcome.comparison_rate is None else round(100 * outcome.comparison_rate, 1),
+            ]
+        rows.append(row)
+    return header, rows
+
+
+@login_required
+@require_safe
+def programme_report_view(request, pk: int, download: str = ""):
+    programme = get_object_or_404(TalentProgrammePage, pk=pk)
+    if not services.user_may_see_programme_report(user=request.user, programme=programme):
+        raise PermissionDenied("Only the programme's owners and those who see the force's reports see this.")
+    reports = selectors.programme_reports(programme=programme, today=timezone.localdate())
+    if download:
+        header, rows = _report_rows(reports)
+        stem = f"{programme.slug}-board-report"
+        if download == "csv":
+            return csv_response(stem=stem, header=header, rows=rows)
+        return xlsx_response(stem=stem, sheets=[("Board report", header, rows)])
+    return render(
+        request,
+        "talent/report.html",
+        {"programme": programme, "reports": reports, "windows": selectors.WINDOWS, "outcomes": selectors.OUTCOMES},
+    )

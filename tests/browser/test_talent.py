@@ -143,3 +143,26 @@ def test_recording_a_milestone_with_the_keyboard_alone(page, login, assert_acces
     login(page, "pc")
     page.goto("/programmes/applications/")
     assert_accessible(page, "a participant's applications, with milestones and plan")
+
+
+def test_reaching_the_board_report_with_the_keyboard_alone(page, login, assert_accessible, talent):
+    import datetime
+
+    from compliance.talent.services import application_complete, application_support, cohort_fill_places
+
+    opened = talent.today - datetime.timedelta(days=900)
+    finished = make_cohort(programme=talent.programme, today=opened, name="Two years ago", places=1)
+    at = timezone.now() - datetime.timedelta(days=900)
+    pc = make_person(username="pc.past", manager=talent.sgt, unit=talent.sgt.unit, start_date=opened.replace(year=2010))
+    application = application_submit(person=pc, cohort=finished, statement="Ready", now=at)
+    application_support(actor=talent.sgt.user, application=application, supported=True, note="", now=at)
+    application_score(actor=talent.owner, application=application, score=7, shortlisted=True, note="", now=at)
+    cohort_fill_places(actor=talent.owner, cohort=finished, reason="Ranked", now=at)
+    application_complete(actor=talent.owner, application=application, note="", now=at)
+    login(page, "ld.owner")
+    page.goto(f"/programmes/cohorts/{finished.pk}/panel/")
+    _tab_to(page, "Board report for Front Line Leadership")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Board report: Front Line Leadership")
+    expect(page.get_by_role("heading", name="Two years ago")).to_be_visible()
+    assert_accessible(page, "a programme's board report")
