@@ -17,6 +17,7 @@ unit) by 1 to threshold - 1 people is refused. The counts are kept as weekly rel
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ from django.utils import timezone
 
 from compliance.equality.models import EqualityRecord
 from compliance.people.models import LeadershipLevel, OrgUnit, Person, RankChange, RankOrGrade, WorkerType
+from compliance.services.requirements import add_months
+from compliance.talent.models import Application, ApplicationStatus, Cohort, TalentProgrammePage
 from courses.models import Completion, CoursePage, ProgrammePage
 
 from .disclosure import ProtectedTable, Table, protect_linked
@@ -369,22 +372,60 @@ def progression_inputs(*, characteristic: str, measure: str, period: Period, thr
     )
 
 
+# A talent programme is chosen as "talent-<page id>" (a place on one of its cohorts) or
+# "talent-<page id>-promoted" (promoted within 18 months of completing one).
+TALENT = re.compile(r"^talent-(\d+)(-promoted)?$")
+TALENT_OUTCOME_MONTHS = 18
+
+
 def programmes() -> list[tuple[str, str]]:
-    """The training programmes offered: every live programme of the catalogue, by title."""
-    return [
-        (str(pk), title)
-        for pk, title in ProgrammePage.objects.live().order_by("title", "pk").values_list("pk", "title")
+    """The programmes offered: every live programme of the catalogue, then every live talent
+    programme twice (taking part, and promoted after completing), by title."""
+    training = ProgrammePage.objects.live().order_by("title", "pk").values_list("pk", "title")
+    talent = TalentProgrammePage.objects.live().order_by("title", "pk").values_list("pk", "title")
+    return [(str(pk), title) for pk, title in training] + [
+        choice
+        for pk, title in talent
+        for choice in (
+            (f"talent-{pk}", f"{title}: given a place"),
+            (f"talent-{pk}-promoted", f"{title}: promoted within {TALENT_OUTCOME_MONTHS} months of completing"),
+        )
     ]
 
 
-def participation_inputs(
-    *, characteristic: str, programme: str, period: Period, threshold: int, unit_depth: int = 2
-) -> PageInputs:
-    """Taking part in a programme (or any) in `period`: of the people in the workforce at some
-    time in the period, those with a completion (not voided) of one of the programme's courses
-    dated in it, by category and top-level unit (units of fewer than `threshold` people
-    together). One aggregation query, one for the programme, one for the units."""
-    _validate(characteristic)
+def _talent_measure(programme: str, period: Period) -> tuple[Q, Exists] | None:
+    """For a talent programme: who is counted, and who of them counts. Given a place: of the
+    workforce in the period, those offered a place on a cohort of it running in the period.
+    Promoted: of those who completed a cohort of it that ended in the period, those promoted
+    (HR's rank history) within 18 months of its end. None for a training programme."""
+    found = TALENT.match(programme)
+    if found is None:
+        return None
+    if not TalentProgrammePage.objects.live().filter(pk=int(found[1])).exists():
+        raise ValueError(f"Unknown programme {programme!r}.")
+    cohorts = Cohort.objects.filter(programme_id=int(found[1]))
+    if not found[2]:
+        ran = cohorts.filter(starts_on__lt=period.end, ends_on__gte=period.start)
+        placed = Application.objects.filter(person=OuterRef("pk"), offered_at__isnull=False, cohort__in=ran)
+        return Q(), Exists(placed)
+    ended = cohorts.filter(ends_on__gte=period.start, ends_on__lt=period.end)
+    completed = Application.objects.filter(status=ApplicationStatus.COMPLETED, cohort__in=ended)
+    promoted = Q(pk__isnull=True)  # nobody, unless a cohort ended in the year
+    for pk, ends_on in ended.values_list("pk", "ends_on"):
+        after = RankChange.objects.filter(
+            person=OuterRef("person_id"),
+            promotion=True,
+            started_on__gt=ends_on,
+            started_on__lte=add_months(ends_on, TALENT_OUTCOME_MONTHS),
+        )
+        promoted |= Q(cohort_id=pk) & Q(Exists(after))
+    window = completed.filter(promoted, person=OuterRef("pk"))
+    return Q(pk__in=completed.values("person_id")), Exists(window)
+
+
+def _completed_in(programme: str, period: Period) -> QuerySet[Completion]:
+    """The completions (not voided) dated in the period of a course of the training programme
+    (any programme of the catalogue, for ANY_PROGRAMME), of the person outside."""
     found = ProgrammePage.objects.live()
     if programme != ANY_PROGRAMME:
         found = found.filter(pk=int(programme)) if programme.isdigit() else found.none()
@@ -397,19 +438,31 @@ def participation_inputs(
     course_ids = CoursePage.objects.filter(courses).values("pk") if paths else CoursePage.objects.none().values("pk")
     start = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time()))
     end = timezone.make_aware(datetime.datetime.combine(period.end, datetime.time()))
-    took_part = Completion.objects.filter(
+    return Completion.objects.filter(
         user=OuterRef("user_id"),
         voided_at__isnull=True,
         completed_at__gte=start,
         completed_at__lt=end,
         course_id__in=course_ids,
     )
+
+
+def participation_inputs(
+    *, characteristic: str, programme: str, period: Period, threshold: int, unit_depth: int = 2
+) -> PageInputs:
+    """Taking part in a programme (or any) in `period`: of the people in the workforce at some
+    time in the period, those with a completion (not voided) of one of the programme's courses
+    dated in it, by category and top-level unit (units of fewer than `threshold` people
+    together). One aggregation query, one for the programme, one for the units."""
+    _validate(characteristic)
+    counted, took_part = _talent_measure(programme, period) or (Q(), Exists(_completed_in(programme, period)))
     prefix = OrgUnit.steplen * unit_depth
     inner = (
         Person.objects.filter(start_date__lt=period.end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .filter(counted)
         .order_by()
-        .values(pid=F("pk"), col=Substr("unit__path", 1, prefix), k=Exists(took_part))
+        .values(pid=F("pk"), col=Substr("unit__path", 1, prefix), k=took_part)
     )
     sql, params = _cells_sql(inner, characteristic, ["col"])
     rows = _fetch(sql, params)

@@ -387,3 +387,108 @@ def test_the_workforce_page_shows_each_groups_ratio_from_published_figures_only(
     assert rows["prefer_not_to_say"]["representation"] is None and rows["mixed"]["representation"] is None
     # No benchmark: no ratios at all.
     assert not workforce_context(page, None, level=0.95)["benchmarked"]
+
+
+# --- talent programmes ---------------------------------------------------------------------------
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
+def _cohort_with(programme, people, *, opened: datetime.date, places: int, owner):
+    """A cohort whose window opened on `opened` (it runs from 60 to 425 days later): everyone
+    applies, the first `places` are offered a place."""
+    from compliance.talent.services import application_score, application_submit, cohort_fill_places
+    from tests.talent.builders import make_cohort
+
+    cohort = make_cohort(programme=programme, today=opened, places=places)
+    apps = [application_submit(person=p, cohort=cohort, statement="Hi", now=_at(opened)) for p in people]
+    for i, app in enumerate(apps):
+        application_score(actor=owner, application=app, score=9 - i, shortlisted=i < places, note="", now=_at(opened))
+    cohort_fill_places(actor=owner, cohort=cohort, reason="Ranked", now=_at(opened))
+    return cohort, apps
+
+
+def test_taking_part_in_a_talent_programme_is_being_given_a_place(force):
+    from compliance.talent.services import application_withdraw
+    from tests.factories import UserFactory
+    from tests.talent.builders import make_programme
+
+    owner = UserFactory(username="owner")
+    programme = make_programme(owners=[owner])
+    north, south = force["north"], force["south"]
+    start = datetime.date(2015, 1, 1)
+    placed, not_chosen = person(north, sex="female", start_date=start), person(north, sex="female", start_date=start)
+    withdrew, never = person(south, sex="male", start_date=start), person(south, sex="male", start_date=start)
+    # Runs from 30 April 2025 to 30 April 2026: within the financial year 2025.
+    _, apps = _cohort_with(programme, [placed, withdrew, not_chosen], opened=datetime.date(2025, 3, 1), places=2,
+                           owner=owner)  # fmt: skip
+    application_withdraw(actor=owner, application=apps[1], reason="Moved", now=_at(datetime.date(2025, 3, 5)))
+    year = period_for("2025", WEEK)
+
+    inputs = participation_inputs(characteristic="sex", programme=f"talent-{programme.pk}", period=year, threshold=1)
+
+    assert {cell: (n, k) for cell, (n, k, *_) in inputs.cells.items()} == {
+        ("female", "NORTH"): (2, 1),
+        ("male", "SOUTH"): (2, 1),
+    }
+    assert never.pk  # counted among the workforce, not among those given a place
+    earlier = participation_inputs(
+        characteristic="sex", programme=f"talent-{programme.pk}", period=period_for("2024", WEEK), threshold=1
+    )
+    assert sum(k for _, k, *_ in earlier.cells.values()) == 0  # the cohort had not started
+    for bad in ("talent-999999", "talent-x", f"talent-{programme.pk}-later"):
+        with pytest.raises(ValueError, match="Unknown programme"):
+            participation_inputs(characteristic="sex", programme=bad, period=year, threshold=1)
+
+
+def test_promoted_within_18_months_of_completing_a_talent_programme(force):
+    from compliance.talent.models import Application
+    from compliance.talent.services import application_complete
+    from tests.factories import UserFactory
+    from tests.talent.builders import make_programme
+
+    owner = UserFactory(username="owner")
+    programme = make_programme(owners=[owner])
+    north = force["north"]
+    start = datetime.date(2015, 1, 1)
+    soon, never, too_early = (person(north, sex=s, start_date=start) for s in ("female", "female", "male"))
+    bystander = person(north, sex="male", start_date=start)
+    # Runs from 30 April 2024 to 30 April 2025: it ended in the financial year 2025.
+    cohort, _ = _cohort_with(programme, [soon, never, too_early], opened=datetime.date(2024, 3, 1), places=3,
+                             owner=owner)  # fmt: skip
+    for app in Application.objects.filter(cohort=cohort):
+        application_complete(actor=owner, application=app, note="", now=_at(cohort.ends_on))
+
+    def promoted(p, on):
+        RankChange.objects.create(person=p, started_on=on, rank_or_grade="Sergeant", leadership_level="first_line",
+                                  previous_rank_or_grade="Constable", previous_leadership_level="none",
+                                  promotion=True, source="test", recorded_at=_at(on))  # fmt: skip
+
+    promoted(soon, datetime.date(2025, 10, 1))
+    promoted(too_early, datetime.date(2025, 1, 1))  # before the cohort ended
+    promoted(bystander, datetime.date(2025, 10, 1))  # never took part: not counted at all
+    year = period_for("2025", WEEK)
+
+    inputs = participation_inputs(
+        characteristic="sex", programme=f"talent-{programme.pk}-promoted", period=year, threshold=1
+    )
+
+    assert {cell: (n, k) for cell, (n, k, *_) in inputs.cells.items()} == {
+        ("female", "NORTH"): (2, 1),
+        ("male", "NORTH"): (1, 0),
+    }
+
+
+def test_the_fairness_analytics_never_read_a_self_declaration():
+    """They count who took part from the applications; the answers to a programme's
+    self-declaration are for the applicant alone."""
+    from pathlib import Path
+
+    import compliance.fairness
+
+    root = Path(compliance.fairness.__file__).parent
+    for source in root.rglob("*.py"):
+        text = source.read_text()
+        assert "SelfDeclaration" not in text and "selfdeclaration" not in text, source

@@ -287,3 +287,20 @@ def test_a_page_takes_the_same_number_of_queries_however_many_people(analyst_cli
     with CaptureQueriesContext(connection) as after:
         assert analyst_client.get(url).status_code == 200
     assert len(after) == len(before)
+
+
+def test_a_talent_programme_is_chosen_on_the_participation_page(analyst_client, small, settings):
+    from tests.talent.builders import make_programme
+
+    settings.INCLUSION_LMS = {**settings.INCLUSION_LMS, "FAIRNESS_THRESHOLD": 1}
+    programme = make_programme(title="Future Supers")
+    page = analyst_client.get("/fairness/participation/")
+    assert f'<option value="talent-{programme.pk}">Future Supers: given a place</option>' in page.content.decode()
+    body = analyst_client.get(
+        f"/fairness/participation/?characteristic=sex&period=2025&programme=talent-{programme.pk}-promoted"
+    ).content.decode()
+    assert "Future Supers: promoted within 18 months of completing by sex, April 2025 to March 2026" in body
+    assert "Of the people who completed a cohort of the talent programme that ended in the financial year" in body
+    export = analyst_client.get(f"/fairness/participation/csv/?programme=talent-{programme.pk}")
+    assert export.status_code == 200
+    assert analyst_client.get("/fairness/participation/?programme=talent-0").status_code == 400

@@ -19,6 +19,8 @@ from ..representation import (
     PARTICIPATION,
     PROGRESSION_MEASURES,
     RATE_TERMS,
+    TALENT,
+    TALENT_OUTCOME_MONTHS,
 )
 from ..services import (
     ACTION_EXPORT,
@@ -61,6 +63,22 @@ PROGRESSION_DEFINITIONS = {
 }
 
 
+TALENT_DEFINITIONS = {
+    False: (
+        "Of the people in the workforce at some time in the financial year, the share offered a place on a cohort "
+        "of the talent programme running in it (whether or not they later withdrew). Columns: the unit below the "
+        "force each person is in now; units of fewer than the threshold together."
+    ),
+    True: (
+        "Of the people who completed a cohort of the talent programme that ended in the financial year, the share "
+        f"promoted (a move recorded by HR to a more senior rank or grade, or a higher leadership level) within "
+        f"{TALENT_OUTCOME_MONTHS} months of its end: so far, for a cohort that ended less than "
+        f"{TALENT_OUTCOME_MONTHS} months ago. Columns: the unit below the force each person is in now; units of "
+        "fewer than the threshold together."
+    ),
+}
+
+
 def _progress(request, *, kind: str, action: str, fmt: str):
     analyst_or_403(request)
     today = timezone.localdate()
@@ -97,9 +115,15 @@ def _progress_context(kind: str, form: ChoicesForm, choices: dict, page, trend) 
     rate_positions = presentation.positions(page.rates, level=level, measure=page.measure, column_labels=columns)
     numerator, denominator = RATE_TERMS[page.measure]
     measure_label = PROGRESSION_MEASURES.get(page.measure) or "Taking part"
+    definition = PROGRESSION_DEFINITIONS[page.measure]
     if kind == "participation":
         programme = dict(form.fields["programme"].choices)[choices["programme"]]
         title = f"Taking part in {'any programme' if choices['programme'] == ANY_PROGRAMME else programme}"
+        if talent := TALENT.match(choices["programme"]):
+            title = programme
+            definition = TALENT_DEFINITIONS[bool(talent[2])]
+            if talent[2]:
+                numerator, denominator = "promoted", "who completed a cohort that ended in the year"
     else:
         title = measure_label
     period = dict(form.fields["period"].choices)[choices["period"]]
@@ -118,7 +142,7 @@ def _progress_context(kind: str, form: ChoicesForm, choices: dict, page, trend) 
         "period_label": period,
         "numerator": numerator,
         "denominator": denominator,
-        "definition": PROGRESSION_DEFINITIONS[page.measure],
+        "definition": definition,
         "characteristic_label": CHARACTERISTIC_LABELS[page.characteristic],
         "level_label": LEVEL_LABELS[choices["level"]],
         "method": method_text(page.threshold),
