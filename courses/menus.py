@@ -6,7 +6,7 @@ from courses.admin_views import user_is_ld
 
 
 class CourseRatesMenuItem(MenuItem):
-    """Reports → Course completion and responses: for L&D only."""
+    """Reports → Course completion and responses, and Course evaluations: for L&D only."""
 
     def is_shown(self, request):
         return user_is_ld(request.user)

@@ -10,7 +10,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from courses.access import RIGHTS_APP, Right, RightPolicy
-from courses.admin_views import CourseRatesReportView
+from courses.admin_views import CourseEvaluationsReportView, CourseRatesReportView
 from courses.menus import CourseRatesMenuItem
 from courses.models import FaceToFaceSession, ScormPackage, Topic, Video
 from courses.viewsets import CoursesAdminGroup
@@ -34,8 +34,13 @@ def register_courses_viewsets():
 
 
 @hooks.register("register_admin_urls")
-def register_course_rates_url():
-    return [path("reports/course-rates/", CourseRatesReportView.as_view(), name="courses_course_rates")]
+def register_course_report_urls():
+    evaluations = CourseEvaluationsReportView.as_view
+    return [
+        path("reports/course-rates/", CourseRatesReportView.as_view(), name="courses_course_rates"),
+        path("reports/course-evaluations/", evaluations(), name="courses_evaluations"),
+        path("reports/course-evaluations/results/", evaluations(results_only=True), name="courses_evaluations_results"),
+    ]
 
 
 @hooks.register("register_reports_menu_item")
@@ -43,6 +48,11 @@ def register_course_rates_menu_item():
     return CourseRatesMenuItem(
         "Course completion and responses", reverse("courses_course_rates"), icon_name="doc-full", order=700
     )
+
+
+@hooks.register("register_reports_menu_item")
+def register_course_evaluations_menu_item():
+    return CourseRatesMenuItem("Course evaluations", reverse("courses_evaluations"), icon_name="form", order=701)
 
 
 @hooks.register("register_permissions")

@@ -48,6 +48,7 @@ SCREENS = {
         "/admin/",  # the dashboard: force headline, courses and sessions
         "/admin/face_to_face_sessions/",
         "/admin/reports/course-rates/",
+        "/admin/reports/course-evaluations/",
         "/admin/reports/manager-observations/",
         "/admin/compliance_assignment/",
     ],
