@@ -106,21 +106,32 @@ def person_set_line_manager(
 
 
 @transaction.atomic
-def accounts_close(*, user_ids: list[int]) -> None:
+def accounts_close(*, user_ids: list[int], erase: bool = False) -> None:
     """A closed account keeps nothing that could sign it in again later: its API tokens are
     deleted, and an account that signs in through the identity provider (no password of its
     own) gets a new unusable password, which ends every session it had (Django checks each
     session against it). So reactivating it, when a rejoiner's leaving date is cleared, revives
-    no old session or token."""
+    no old session or token. Erased (a person anonymised), every account also loses its
+    password, username ("erased-N"), name and email, and is made inactive, in the same statement."""
     from rest_framework.authtoken.models import Token
 
     if not user_ids:
         return
-    get_user_model().objects.filter(pk__in=user_ids, password__startswith=UNUSABLE_PASSWORD_PREFIX).update(
-        password=Concat(
-            Value(UNUSABLE_PASSWORD_PREFIX), MD5(Concat(Cast(Random(), CharField()), Cast("pk", CharField())))
-        )
+    accounts = get_user_model().objects.filter(pk__in=user_ids)
+    new_password = Concat(
+        Value(UNUSABLE_PASSWORD_PREFIX), MD5(Concat(Cast(Random(), CharField()), Cast("pk", CharField())))
     )
+    if erase:
+        accounts.update(
+            username=Concat(Value("erased-"), Cast("pk", CharField())),
+            email="",
+            first_name="",
+            last_name="",
+            password=new_password,
+            is_active=False,
+        )
+    else:
+        accounts.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX).update(password=new_password)
     Token.objects.filter(user_id__in=user_ids).delete()
 
 
@@ -188,15 +199,7 @@ def people_anonymise(*, person_ids: list[int], today: datetime.date) -> int:
         is_active=False,
         updated_at=timezone.now(),
     )
-    get_user_model().objects.filter(pk__in=user_ids).update(
-        username=Concat(Value("erased-"), number),
-        email="",
-        first_name="",
-        last_name="",
-        password=UNUSABLE_PASSWORD_PREFIX,
-        is_active=False,
-    )
-    accounts_close(user_ids=user_ids)
+    accounts_close(user_ids=user_ids, erase=True)
     audit_names_erase(
         [
             Erased(pk, staff_number, first, last, email, f"ERASED-{pk}", f"Erased person {pk} (ERASED-{pk})")
