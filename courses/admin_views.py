@@ -53,7 +53,21 @@ COURSE_RATE_COLUMNS = [
 ]
 
 
-class CourseRatesReportView(SafeReportView):
+class _LDReportView(SafeReportView):
+    """A report for L&D whose export has `export_columns`: (heading, the value's path in a row)."""
+
+    export_columns: list[tuple[str, str]] = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.list_export = [path for _, path in cls.export_columns]
+        cls.export_headings = {path: heading for heading, path in cls.export_columns}
+
+    def user_may_view(self, user) -> bool:
+        return user_is_ld(user)
+
+
+class CourseRatesReportView(_LDReportView):
     """Learners, completions by source, scores, time, evaluations and reflections per course:
     totals only, no person named."""
 
@@ -61,13 +75,9 @@ class CourseRatesReportView(SafeReportView):
     header_icon = "doc-full"
     results_template_name = "courses/admin/course_rates.html"
     index_url_name = "courses_course_rates"
-    list_export = [path for _, path in COURSE_RATE_COLUMNS]
-    export_headings = {path: heading for heading, path in COURSE_RATE_COLUMNS}
+    export_columns = COURSE_RATE_COLUMNS
     export_filename = "course-rates"
     export_sheet_title = "Course rates"
-
-    def user_may_view(self, user) -> bool:
-        return user_is_ld(user)
 
     def get_queryset(self):
         return course_rates_for_ld()
@@ -107,7 +117,7 @@ EVALUATION_COLUMNS = [
 ]
 
 
-class CourseEvaluationsReportView(SafeReportView):
+class CourseEvaluationsReportView(_LDReportView):
     """Every evaluation answer by course and period, each measure summarised with its
     Kirkpatrick level, and the comments listed: nobody is named."""
 
@@ -118,13 +128,9 @@ class CourseEvaluationsReportView(SafeReportView):
     index_results_url_name = "courses_evaluations_results"
     filterset_class = EvaluationFilterSet
     paginate_by = 50
-    list_export = [path for _, path in EVALUATION_COLUMNS]
-    export_headings = {path: heading for heading, path in EVALUATION_COLUMNS}
+    export_columns = EVALUATION_COLUMNS
     export_filename = "course-evaluations"
     export_sheet_title = "Evaluations"
-
-    def user_may_view(self, user) -> bool:
-        return user_is_ld(user)
 
     def check_parameters(self):
         dates = self.filters.form.cleaned_data if self.filters.is_valid() else {}
