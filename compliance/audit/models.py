@@ -110,8 +110,8 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"
 
     def save(self, *args, **kwargs):
-        """An entry is written once, with its mentions (the trail is append-only: a later save
-        rewrites the summary of someone anonymised, and their mentions with it)."""
+        """An entry is written once, with its mentions (the trail is append-only; anonymising
+        rewrites both, in `audit_names_erase`)."""
         adding = self._state.adding
         super().save(*args, **kwargs)
         if adding:

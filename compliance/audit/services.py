@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
@@ -71,6 +72,14 @@ def audit_names_erase(people: list[Erased], *, chunk: int = 500) -> int:
         names, numbers = _former(own, batch)
         by_number = {number: batch[pk] for pk, theirs in numbers.items() for number in theirs}
         if former := [number for number in by_number if number not in current]:
+            # A number someone else holds now names them, not the person erased.
+            for number in (
+                apps.get_model("people", "Person")
+                ._base_manager.filter(staff_number__in=former)
+                .values_list("staff_number", flat=True)
+            ):
+                del by_number[number]
+                former.remove(number)
             seen = {event.pk for event in events}
             events += [event for event in _entries(_naming(former)) if event.pk not in seen]
         own_ids = {event.pk for event in own}

@@ -140,3 +140,22 @@ def test_retention_deletes_an_entry_with_its_mentions(manager, pinned_clock):
     assert not AuditEvent.objects.filter(pk=old.pk).exists()
     assert list(AuditMention.objects.filter(number="AL-501").values_list("event_id", flat=True)) == [kept.pk]
     assert not AuditMention.objects.filter(event_id=old.pk).exists()
+
+
+def test_a_former_number_someone_else_holds_now_is_theirs(manager):
+    """HR renumbered Ann and later gave her old number to Bob: the entries naming Bob by it stay."""
+    ann = make_person(first_name="Ann", last_name="Lee", staff_number="NEW-2", end_date=datetime.date(2019, 1, 1))
+    audit_event_record(
+        action="person_updated",
+        obj=ann,
+        summary="Updated: Ann Lee (NEW-2): staff_number",
+        source="import_people",
+        changes={"staff_number": ["OLD-1", "NEW-2"]},
+    )
+    bob = make_person(first_name="Bob", last_name="Ray", staff_number="OLD-1")
+    about_bob = audit_event_record(action="x", obj=bob, summary="Joined: Bob Ray (OLD-1)", source="import_people")
+
+    people_anonymise(person_ids=[ann.pk], today=TODAY)
+
+    assert AuditEvent.objects.get(pk=about_bob.pk).summary == "Joined: Bob Ray (OLD-1)"
+    assert words(about_bob) == {"OLD-1"}
