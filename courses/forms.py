@@ -1,4 +1,7 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from wagtail.admin.forms import WagtailAdminModelForm
 
 SCALE = [(str(n), str(n)) for n in range(1, 6)]
 MAX_TEXT = 10_000
@@ -32,3 +35,19 @@ class EvaluationForm(forms.Form):
 
 class ReflectionForm(forms.Form):
     text = LongTextField(label="Your reflection", widget=forms.Textarea, max_length=MAX_TEXT)
+
+
+class FaceToFaceSessionForm(WagtailAdminModelForm):
+    """A session in the admin: its facilitator chosen by name (sign-in name beside), from the
+    active accounts (and whoever facilitates it already), by surname."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["facilitator"]
+        current = Q(pk=self.instance.facilitator_id) if self.instance.facilitator_id else Q(pk__in=[])
+        field.queryset = (
+            get_user_model().objects.filter(Q(is_active=True) | current).order_by("last_name", "first_name", "username")
+        )
+        field.label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.get_username()})" if user.get_full_name() else user.get_username()
+        )

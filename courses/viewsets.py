@@ -10,6 +10,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from courses.admin_views import FaceToFaceSessionIndexView
+from courses.forms import FaceToFaceSessionForm
 from courses.models import FaceToFaceSession, ScormPackage, Video
 from courses.scorm.admin_views import ScormPackageDeleteView
 from courses.scorm.forms import ScormPackageForm
@@ -49,14 +50,17 @@ class FaceToFaceSessionViewSet(ModelViewSet):
     list_filter = ["course", "cancelled"]
     search_fields = ["venue", "course__title"]
     ordering = ["-starts_at"]
-    panels = [
-        FieldPanel("course"),
-        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading="When"),
-        MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_link")], heading="Where"),
-        FieldRowPanel([FieldPanel("capacity"), FieldPanel("facilitator")]),
-        FieldPanel("notes"),
-        FieldPanel("cancelled"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("course"),
+            FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading="When"),
+            MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_link")], heading="Where"),
+            FieldRowPanel([FieldPanel("capacity"), FieldPanel("facilitator")]),
+            FieldPanel("notes"),
+            FieldPanel("cancelled"),
+        ],
+        base_form_class=FaceToFaceSessionForm,
+    )
 
 
 class ScormPackageViewSet(ModelViewSet):

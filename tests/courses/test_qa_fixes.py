@@ -292,3 +292,29 @@ def test_session_admin_lists_the_facilitators_full_name(admin_client):
     future_session(course, facilitator=UserFactory(username="fac123", first_name="Priya", last_name="Shah"))
     html = admin_client.get("/admin/face_to_face_sessions/").content.decode()
     assert "Priya Shah" in html and "fac123" not in html
+
+
+def test_a_session_facilitator_is_chosen_by_name_from_active_accounts(admin_client):
+    course = make_course(code="MC-STAGE-1", delivery_mode="blended", modules=())
+    priya = UserFactory(username="fac123", first_name="Priya", last_name="Shah")
+    UserFactory(username="gone1", first_name="Gone", last_name="Away", is_active=False)
+    html = admin_client.get("/admin/face_to_face_sessions/new/").content.decode()
+    assert f'<option value="{priya.pk}">Priya Shah (fac123)</option>' in html
+    assert "Gone Away" not in html
+    admin_client.post("/admin/face_to_face_sessions/new/", session_form(course, venue="Room 4", facilitator=priya.pk))
+    assert FaceToFaceSession.objects.get().facilitator == priya
+
+
+def test_a_session_keeps_a_facilitator_whose_account_has_closed(admin_client):
+    course = make_course(code="MC-STAGE-1", delivery_mode="blended", modules=())
+    left = UserFactory(username="left1", first_name="Lee", last_name="Left")
+    session = future_session(course, facilitator=left)
+    left.is_active = False
+    left.save(update_fields=["is_active"])
+    start = timezone.localtime(session.starts_at)
+    data = session_form(course, venue="Room 9", facilitator=left.pk, starts_at=start.strftime("%Y-%m-%d %H:%M"),
+                        ends_at=timezone.localtime(session.ends_at).strftime("%Y-%m-%d %H:%M"))  # fmt: skip
+    response = admin_client.post(f"/admin/face_to_face_sessions/edit/{session.pk}/", data)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.venue, session.facilitator) == ("Room 9", left)
