@@ -36,18 +36,25 @@ def mentioned(summary: str, changes) -> set[str]:
     return set(BRACKETED.findall(summary or "")) | set(values(changes))
 
 
+def staff_numbers_held(words: Iterable[str], *, people=None) -> set[str]:
+    """Which of these words are someone's staff number now. The people are looked up by name
+    (`people`: the historical model in a migration), as the trail sits below them."""
+    people = people or apps.get_model("people", "Person")
+    every = sorted(set(words))
+    held = set()
+    for start in range(0, len(every), LOOKUP):
+        chunk = every[start : start + LOOKUP]
+        held.update(people._base_manager.filter(staff_number__in=chunk).values_list("staff_number", flat=True))
+    return held
+
+
 def mentions_build(rows: Iterable[tuple[int, str, Any]], *, people=None, mention=None) -> list:
     """The mentions of saved entries, given as (pk, summary, changes): one for each of their words
     that is someone's staff number. `people` and `mention` are the models (historical ones in a
-    migration); the people are looked up by name, as the trail sits below them."""
-    people = people or apps.get_model("people", "Person")
+    migration)."""
     mention = mention or AuditMention
     words = {pk: mentioned(summary, changes) for pk, summary, changes in rows}
-    every = sorted(set().union(*words.values()))
-    known = set()
-    for start in range(0, len(every), LOOKUP):
-        chunk = every[start : start + LOOKUP]
-        known.update(people._base_manager.filter(staff_number__in=chunk).values_list("staff_number", flat=True))
+    known = staff_numbers_held(set().union(*words.values()), people=people)
     return [mention(event_id=pk, number=word) for pk, theirs in words.items() for word in sorted(theirs & known)]
 
 

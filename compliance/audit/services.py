@@ -1,11 +1,10 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
-from compliance.audit.models import BRACKETED, AuditEvent, AuditMention, mentions_build
+from compliance.audit.models import BRACKETED, AuditEvent, AuditMention, mentions_build, staff_numbers_held
 from courses.bulk import bulk_set_rows
 
 
@@ -73,11 +72,7 @@ def audit_names_erase(people: list[Erased], *, chunk: int = 500) -> int:
         by_number = {number: batch[pk] for pk, theirs in numbers.items() for number in theirs}
         if former := [number for number in by_number if number not in current]:
             # A number someone else holds now names them, not the person erased.
-            for number in (
-                apps.get_model("people", "Person")
-                ._base_manager.filter(staff_number__in=former)
-                .values_list("staff_number", flat=True)
-            ):
+            for number in staff_numbers_held(former):
                 del by_number[number]
                 former.remove(number)
             seen = {event.pk for event in events}

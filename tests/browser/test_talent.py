@@ -153,7 +153,7 @@ def test_reaching_the_board_report_with_the_keyboard_alone(page, login, assert_a
     opened = talent.today - datetime.timedelta(days=900)
     finished = make_cohort(programme=talent.programme, today=opened, name="Two years ago", places=1)
     at = timezone.now() - datetime.timedelta(days=900)
-    pc = make_person(username="pc.past", manager=talent.sgt, unit=talent.sgt.unit, start_date=opened.replace(year=2010))
+    pc = make_person(username="pc.past", manager=talent.sgt, unit=talent.sgt.unit, start_date=datetime.date(2010, 1, 1))
     application = application_submit(person=pc, cohort=finished, statement="Ready", now=at)
     application_support(actor=talent.sgt.user, application=application, supported=True, note="", now=at)
     application_score(actor=talent.owner, application=application, score=7, shortlisted=True, note="", now=at)
