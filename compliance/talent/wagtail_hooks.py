@@ -1,9 +1,12 @@
 """Cohorts in the Wagtail admin (Talent programmes → Cohorts), for whoever may edit content."""
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
@@ -28,12 +31,33 @@ register_permission_policy(
 )
 
 
+class CohortLinksColumn(Column):
+    """Where the cohort is run, and its programme's board report, on the site."""
+
+    def get_value(self, instance):
+        return format_html(
+            '<a href="{}">Selection<span class="w-sr-only">: {}</span></a> · '
+            '<a href="{}">Board report<span class="w-sr-only">: {}</span></a>',
+            reverse("talent:panel", args=[instance.pk]),
+            instance,
+            reverse("talent:report", args=[instance.programme_id]),
+            instance.programme.title,
+        )
+
+
 class CohortViewSet(ModelViewSet):
     model = Cohort
     icon = "group"
     menu_label = "Cohorts"
     add_to_admin_menu = False
-    list_display = ["__str__", "starts_on", "places", "applications_open_on", "applications_close_on"]
+    list_display = [
+        "__str__",
+        "starts_on",
+        "places",
+        "applications_open_on",
+        "applications_close_on",
+        CohortLinksColumn("links", label="On the site"),
+    ]
     list_filter = ["programme"]
     edit_handler = ObjectList(
         [

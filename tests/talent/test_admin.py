@@ -1,6 +1,8 @@
 """L&D edit programmes in the Wagtail admin under the approval workflow, and cohorts under
 Talent programmes → Cohorts, with clear errors for bad dates."""
 
+import datetime
+
 import pytest
 from wagtail.models import Page
 
@@ -75,3 +77,17 @@ def test_l_and_d_add_cohorts_and_bad_dates_are_explained(client, editors):
         2,
         22,
     )
+
+
+def test_the_cohort_list_links_to_selection_and_the_board_report(client, editors):
+    from tests.talent.builders import make_cohort, make_programme
+
+    editor, _ = editors
+    programme = make_programme(title="Front Line Leadership")
+    cohort = make_cohort(programme=programme, today=datetime.date(2026, 6, 17), name="2027")
+    client.force_login(editor)
+    html = client.get("/admin/talent_cohorts/").content.decode()
+    assert f'href="/programmes/cohorts/{cohort.pk}/panel/"' in html
+    assert f'href="/programmes/{programme.pk}/report/">Board report' in html
+    # An L&D editor sees the force's reports, so the board report opens for them.
+    assert client.get(f"/programmes/{programme.pk}/report/").status_code == 200
