@@ -166,3 +166,5 @@ def test_reaching_the_board_report_with_the_keyboard_alone(page, login, assert_a
     expect(page.get_by_role("heading", level=1)).to_have_text("Board report: Front Line Leadership")
     expect(page.get_by_role("heading", name="Two years ago")).to_be_visible()
     assert_accessible(page, "a programme's board report")
+    page.set_viewport_size({"width": 320, "height": 640})  # reflows: a wide table scrolls in its own region
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
